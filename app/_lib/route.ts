@@ -1,0 +1,104 @@
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import type { z } from "zod";
+import { HTTP_STATUS_BY_CODE, isHubError, type HubErrorCode } from "@/server/errors";
+import type { HubApi, Principal } from "@/server/hub-api";
+import { hub } from "./hub";
+import { SESSION_COOKIE } from "./session-cookie";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface RouteContext<P> {
+  api: HubApi;
+  req: NextRequest;
+  params: P;
+  principal: Principal | undefined;
+}
+
+export interface AuthedRouteContext<P> extends RouteContext<P> {
+  principal: Principal;
+}
+
+type Handler<P, C> = (ctx: C) => Promise<Response | object | undefined> | Response | object | undefined;
+
+/** An error response in the contract's shape: {"error": {"code", "message"}}. */
+export function errorResponse(code: HubErrorCode, message: string, status = HTTP_STATUS_BY_CODE[code]): NextResponse {
+  return NextResponse.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+function principalOf(api: HubApi, req: NextRequest): Principal | undefined {
+  const header = req.headers.get("authorization");
+  const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (header) return bearer ? api.auth.authenticate({ bearerToken: bearer }) : undefined;
+  const cookie = req.cookies.get(SESSION_COOKIE)?.value;
+  return cookie ? api.auth.authenticate({ sessionToken: cookie }) : undefined;
+}
+
+// A cookie rides along on cross-site requests; a state-changing one must come from our own origin.
+function isCrossSite(req: NextRequest): boolean {
+  if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return false;
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== req.headers.get("host");
+  } catch {
+    return true;
+  }
+}
+
+function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Handler<P, C>) {
+  return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
+    let api: HubApi | undefined;
+    try {
+      api = await hub();
+      const principal = principalOf(api, req);
+      if (authRequired) {
+        if (!principal) return errorResponse("unauthorized", "authentication required: a session cookie or a Bearer token");
+        if (principal.via === "session" && isCrossSite(req)) return errorResponse("forbidden", "cross-site request refused");
+      }
+      const params = await context.params;
+      const result = await handler({ api, req, params, principal } as C);
+      if (result instanceof Response) return result;
+      if (result === undefined) return new NextResponse(null, { status: 204 });
+      return NextResponse.json(result, { headers: { "Cache-Control": "no-store" } });
+    } catch (err) {
+      if (isHubError(err)) return errorResponse(err.code, err.message);
+      api?.logger.error({ err, method: req.method, path: req.nextUrl.pathname }, "route failed");
+      return errorResponse("internal", "internal error");
+    }
+  };
+}
+
+/** A route that needs a signed-in person or a token. */
+export const authedRoute = <P = Record<string, never>>(handler: Handler<P, AuthedRouteContext<P>>) =>
+  wrap<P, AuthedRouteContext<P>>(true, handler);
+
+/** A route anyone may call (health, onboarding, login). */
+export const publicRoute = <P = Record<string, never>>(handler: Handler<P, RouteContext<P>>) =>
+  wrap<P, RouteContext<P>>(false, handler);
+
+/** Reads a JSON body with a size limit and validates it; bad input is a 400/413 with a clear message. */
+export async function readJson<T>(req: NextRequest, schema: z.ZodType<T>): Promise<T> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw bodyError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw bodyError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
+  let value: unknown;
+  try {
+    value = text.length === 0 ? {} : JSON.parse(text);
+  } catch {
+    throw bodyError("invalid_input", "body is not valid JSON");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const message = parsed.error.issues
+      .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+      .join("; ");
+    throw bodyError("invalid_input", message);
+  }
+  return parsed.data;
+}
+
+function bodyError(code: HubErrorCode, message: string) {
+  return Object.assign(new Error(message), { isHubError: true as const, code });
+}

@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema";
+
+export type HubDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The database or a transaction on it: what query functions take. */
+export type Queryable = BaseSQLiteDatabase<"sync", Database.RunResult, typeof schema>;
+
+export interface OpenDatabaseOptions {
+  /** A file path, or ":memory:". */
+  file: string;
+  migrationsFolder: string;
+}
+
+/** Opens SQLite in WAL mode with foreign keys on, applies the committed migrations and returns drizzle. */
+export function openDatabase({ file, migrationsFolder }: OpenDatabaseOptions): HubDatabase {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  try {
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder });
+    return db;
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}
+
+/** Size of the database file plus its WAL, in bytes. */
+export function databaseSize(file: string): number {
+  let total = 0;
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      total += fs.statSync(f).size;
+    } catch {
+      // the WAL and shm files come and go
+    }
+  }
+  return total;
+}

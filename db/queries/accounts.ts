@@ -1,0 +1,219 @@
+import { and, asc, count, eq, gt, lt } from "drizzle-orm";
+import type { Queryable as HubDatabase } from "../open-database";
+import { apiTokens, home, mqttUsers, sessions, users } from "../schema";
+
+export type Role = "owner" | "admin" | "user";
+
+export interface User {
+  id: number;
+  username: string;
+  name: string;
+  role: Role;
+  createdAt: number;
+}
+
+export interface UserWithHash extends User {
+  passwordHash: string;
+}
+
+export interface ApiToken {
+  id: number;
+  userId: number;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface MqttUser {
+  id: number;
+  username: string;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+  lastConnectedAt: number | null;
+}
+
+export interface Home {
+  locationName: string;
+  timeZone: string;
+  unitSystem: "metric" | "us_customary";
+  createdAt: number;
+}
+
+const userColumns = {
+  id: users.id,
+  username: users.username,
+  name: users.name,
+  role: users.role,
+  createdAt: users.createdAt,
+};
+
+export function countUsers(db: HubDatabase): number {
+  return db.select({ n: count() }).from(users).get()?.n ?? 0;
+}
+
+export function listUsers(db: HubDatabase): User[] {
+  return db.select(userColumns).from(users).orderBy(asc(users.id)).all();
+}
+
+export function findUserByUsername(db: HubDatabase, username: string): UserWithHash | undefined {
+  return db.select().from(users).where(eq(users.username, username)).get();
+}
+
+export function findUserById(db: HubDatabase, id: number): User | undefined {
+  return db.select(userColumns).from(users).where(eq(users.id, id)).get();
+}
+
+export function insertUser(
+  db: HubDatabase,
+  u: { username: string; name: string; role: Role; passwordHash: string; createdAt: number },
+): User {
+  return db.insert(users).values(u).returning(userColumns).get();
+}
+
+export function insertSession(
+  db: HubDatabase,
+  s: { tokenHash: string; userId: number; createdAt: number; expiresAt: number; userAgent: string | null },
+): void {
+  db.insert(sessions).values(s).run();
+}
+
+export function findSessionUser(db: HubDatabase, tokenHash: string, now: number): User | undefined {
+  return db
+    .select(userColumns)
+    .from(sessions)
+    .innerJoin(users, eq(sessions.userId, users.id))
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
+    .get();
+}
+
+export function deleteSession(db: HubDatabase, tokenHash: string): void {
+  db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+}
+
+export function deleteExpiredSessions(db: HubDatabase, now: number): number {
+  return db.delete(sessions).where(lt(sessions.expiresAt, now)).run().changes;
+}
+
+export function insertApiToken(
+  db: HubDatabase,
+  t: { tokenHash: string; userId: number; name: string; createdAt: number },
+): ApiToken {
+  return db
+    .insert(apiTokens)
+    .values(t)
+    .returning({
+      id: apiTokens.id,
+      userId: apiTokens.userId,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .get();
+}
+
+export function findTokenUser(db: HubDatabase, tokenHash: string): (User & { tokenId: number }) | undefined {
+  return db
+    .select({ ...userColumns, tokenId: apiTokens.id })
+    .from(apiTokens)
+    .innerJoin(users, eq(apiTokens.userId, users.id))
+    .where(eq(apiTokens.tokenHash, tokenHash))
+    .get();
+}
+
+export function touchApiToken(db: HubDatabase, tokenId: number, at: number): void {
+  db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, tokenId)).run();
+}
+
+export function listApiTokens(db: HubDatabase, userId: number): ApiToken[] {
+  return db
+    .select({
+      id: apiTokens.id,
+      userId: apiTokens.userId,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(asc(apiTokens.id))
+    .all();
+}
+
+/** Deletes one of a user's tokens; returns whether it existed. */
+export function deleteApiToken(db: HubDatabase, userId: number, tokenId: number): boolean {
+  return db.delete(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId))).run().changes > 0;
+}
+
+const mqttUserColumns = {
+  id: mqttUsers.id,
+  username: mqttUsers.username,
+  description: mqttUsers.description,
+  createdAt: mqttUsers.createdAt,
+  updatedAt: mqttUsers.updatedAt,
+  lastConnectedAt: mqttUsers.lastConnectedAt,
+};
+
+export function listMqttUsers(db: HubDatabase): MqttUser[] {
+  return db.select(mqttUserColumns).from(mqttUsers).orderBy(asc(mqttUsers.username)).all();
+}
+
+export function findMqttUserHash(db: HubDatabase, username: string): string | undefined {
+  return db
+    .select({ passwordHash: mqttUsers.passwordHash })
+    .from(mqttUsers)
+    .where(eq(mqttUsers.username, username))
+    .get()?.passwordHash;
+}
+
+export function findMqttUser(db: HubDatabase, username: string): MqttUser | undefined {
+  return db.select(mqttUserColumns).from(mqttUsers).where(eq(mqttUsers.username, username)).get();
+}
+
+export function insertMqttUser(
+  db: HubDatabase,
+  u: { username: string; passwordHash: string; description: string; createdAt: number },
+): MqttUser {
+  return db
+    .insert(mqttUsers)
+    .values({ ...u, updatedAt: u.createdAt })
+    .returning(mqttUserColumns)
+    .get();
+}
+
+export function updateMqttUserPassword(db: HubDatabase, username: string, passwordHash: string, at: number): boolean {
+  return (
+    db.update(mqttUsers).set({ passwordHash, updatedAt: at }).where(eq(mqttUsers.username, username)).run().changes > 0
+  );
+}
+
+export function touchMqttUser(db: HubDatabase, username: string, at: number): void {
+  db.update(mqttUsers).set({ lastConnectedAt: at }).where(eq(mqttUsers.username, username)).run();
+}
+
+export function deleteMqttUser(db: HubDatabase, username: string): boolean {
+  return db.delete(mqttUsers).where(eq(mqttUsers.username, username)).run().changes > 0;
+}
+
+export function findHome(db: HubDatabase): Home | undefined {
+  return db
+    .select({
+      locationName: home.locationName,
+      timeZone: home.timeZone,
+      unitSystem: home.unitSystem,
+      createdAt: home.createdAt,
+    })
+    .from(home)
+    .where(eq(home.id, 1))
+    .get();
+}
+
+export function upsertHome(db: HubDatabase, h: Home): void {
+  db.insert(home)
+    .values({ id: 1, ...h })
+    .onConflictDoUpdate({
+      target: home.id,
+      set: { locationName: h.locationName, timeZone: h.timeZone, unitSystem: h.unitSystem },
+    })
+    .run();
+}

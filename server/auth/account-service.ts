@@ -1,0 +1,249 @@
+import { z } from "zod";
+import type { HubDatabase } from "@/db/open-database";
+import * as q from "@/db/queries/accounts";
+import { HubError } from "../errors";
+import type { ApiTokenView, OnboardingInput, Principal, Role, SessionGrant, UserView } from "../hub-api";
+import { generatePassword, generateSecret, hashPassword, hashSecret, verifyPassword } from "./secrets";
+
+const SESSION_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(1, "username is required")
+  .max(64, "username is at most 64 characters")
+  .regex(/^[A-Za-z0-9_.@-]+$/, "username may use letters, digits, '_', '.', '@' and '-'");
+export const passwordSchema = z
+  .string()
+  .min(8, "password must be at least 8 characters")
+  .max(1024, "password is at most 1024 characters");
+const displayNameSchema = z.string().trim().min(1, "name is required").max(100);
+const tokenNameSchema = z.string().trim().min(1, "token name is required").max(100);
+const timeZoneSchema = z
+  .string()
+  .trim()
+  .refine(isTimeZone, "time zone must be an IANA name such as Europe/Berlin");
+
+export const onboardingSchema = z.object({
+  name: displayNameSchema,
+  username: usernameSchema,
+  password: passwordSchema,
+  locationName: z.string().trim().min(1, "home name is required").max(100),
+  timeZone: timeZoneSchema,
+  unitSystem: z.enum(["metric", "us_customary"]),
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Turns a zod failure into one invalid_input HubError naming each field. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+  throw new HubError("invalid_input", message);
+}
+
+export interface AccountServiceDeps {
+  db: HubDatabase;
+  now?: () => number;
+}
+
+/**
+ * People, sessions, API tokens and MQTT credentials. Works on the database alone, so the admin CLI
+ * uses it whether or not the hub is running.
+ */
+export class AccountService {
+  readonly #db: HubDatabase;
+  readonly #now: () => number;
+  // Verified MQTT passwords by stored hash: a reconnect storm must not cost one argon2 run per client.
+  // Keyed by the hash, so a password changed from the CLI in another process misses the cache.
+  readonly #mqttVerified = new Map<string, string>();
+
+  constructor(deps: AccountServiceDeps) {
+    this.#db = deps.db;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  needsOnboarding(): boolean {
+    return q.countUsers(this.#db) === 0;
+  }
+
+  async onboard(input: OnboardingInput, userAgent: string | null): Promise<SessionGrant> {
+    const data = parseOrThrow(onboardingSchema, input);
+    if (!this.needsOnboarding()) throw new HubError("conflict", "onboarding is done: the home already has an owner");
+    const passwordHash = await hashPassword(data.password);
+    const user = this.#db.transaction((tx) => {
+      if (q.countUsers(tx) > 0) return undefined;
+      const created = q.insertUser(tx, {
+        username: data.username,
+        name: data.name,
+        role: "owner",
+        passwordHash,
+        createdAt: this.#now(),
+      });
+      q.upsertHome(tx, {
+        locationName: data.locationName,
+        timeZone: data.timeZone,
+        unitSystem: data.unitSystem,
+        createdAt: this.#now(),
+      });
+      return created;
+    });
+    if (!user) throw new HubError("conflict", "onboarding is done: the home already has an owner");
+    return this.#startSession(user, userAgent);
+  }
+
+  /** Creates a person; the first one is the owner whatever role is asked for. */
+  async addUser(input: { username: string; name?: string | undefined; role?: Role | undefined; password: string }): Promise<UserView> {
+    const username = parseOrThrow(usernameSchema, input.username);
+    const password = parseOrThrow(passwordSchema, input.password);
+    const name = parseOrThrow(displayNameSchema, input.name ?? username);
+    if (q.findUserByUsername(this.#db, username)) throw new HubError("conflict", `user "${username}" already exists`);
+    const passwordHash = await hashPassword(password);
+    const role: Role = q.countUsers(this.#db) === 0 ? "owner" : (input.role ?? "user");
+    return q.insertUser(this.#db, { username, name, role, passwordHash, createdAt: this.#now() });
+  }
+
+  async login(username: string, password: string, userAgent: string | null): Promise<SessionGrant> {
+    const user = typeof username === "string" ? q.findUserByUsername(this.#db, username.trim()) : undefined;
+    // Verify against a dummy hash for unknown users too, so timing does not reveal which usernames exist.
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), typeof password === "string" ? password : "");
+    if (!user || !ok) throw new HubError("unauthorized", "wrong username or password");
+    return this.#startSession(user, userAgent);
+  }
+
+  #startSession(user: UserView, userAgent: string | null): SessionGrant {
+    const sessionToken = generateSecret("hts_");
+    const now = this.#now();
+    const expiresAt = now + SESSION_DAYS * DAY_MS;
+    q.deleteExpiredSessions(this.#db, now);
+    q.insertSession(this.#db, {
+      tokenHash: hashSecret(sessionToken),
+      userId: user.id,
+      createdAt: now,
+      expiresAt,
+      userAgent: userAgent?.slice(0, 300) ?? null,
+    });
+    return { sessionToken, expiresAt, user: toUserView(user) };
+  }
+
+  logout(sessionToken: string): void {
+    q.deleteSession(this.#db, hashSecret(sessionToken));
+  }
+
+  authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined {
+    if (credentials.bearerToken) {
+      const found = q.findTokenUser(this.#db, hashSecret(credentials.bearerToken));
+      if (found) {
+        q.touchApiToken(this.#db, found.tokenId, this.#now());
+        return { user: toUserView(found), via: "token" };
+      }
+      // The bearer token may also be a session secret (the web UI's WebSocket sends it that way).
+      const sessionUser = q.findSessionUser(this.#db, hashSecret(credentials.bearerToken), this.#now());
+      return sessionUser ? { user: toUserView(sessionUser), via: "session" } : undefined;
+    }
+    if (credentials.sessionToken) {
+      const user = q.findSessionUser(this.#db, hashSecret(credentials.sessionToken), this.#now());
+      if (user) return { user: toUserView(user), via: "session" };
+    }
+    return undefined;
+  }
+
+  listTokens(userId: number): ApiTokenView[] {
+    return q.listApiTokens(this.#db, userId).map(toTokenView);
+  }
+
+  createToken(userId: number, name: string): { token: string; info: ApiTokenView } {
+    const label = parseOrThrow(tokenNameSchema, name);
+    if (!q.findUserById(this.#db, userId)) throw new HubError("not_found", "no such user");
+    const token = generateSecret("hth_");
+    const info = q.insertApiToken(this.#db, { tokenHash: hashSecret(token), userId, name: label, createdAt: this.#now() });
+    return { token, info: toTokenView(info) };
+  }
+
+  createTokenForUsername(username: string, name: string): string {
+    const user = q.findUserByUsername(this.#db, username);
+    if (!user) throw new HubError("not_found", `no user "${username}"`);
+    return this.createToken(user.id, name).token;
+  }
+
+  revokeToken(userId: number, tokenId: number): void {
+    if (!q.deleteApiToken(this.#db, userId, tokenId)) throw new HubError("not_found", "no such token");
+  }
+
+  listMqttUsers(): q.MqttUser[] {
+    return q.listMqttUsers(this.#db);
+  }
+
+  async addMqttUser(input: { username: string; password?: string | undefined; description?: string | undefined }) {
+    const username = parseOrThrow(usernameSchema, input.username);
+    const password = input.password === undefined ? generatePassword() : parseOrThrow(passwordSchema, input.password);
+    const description = (input.description ?? "").trim().slice(0, 200);
+    if (q.findMqttUser(this.#db, username)) throw new HubError("conflict", `MQTT user "${username}" already exists`);
+    const passwordHash = await hashPassword(password);
+    const user = q.insertMqttUser(this.#db, { username, passwordHash, description, createdAt: this.#now() });
+    return { user, password };
+  }
+
+  async regenerateMqttPassword(username: string, password = generatePassword()): Promise<string> {
+    parseOrThrow(passwordSchema, password);
+    const passwordHash = await hashPassword(password);
+    if (!q.updateMqttUserPassword(this.#db, username, passwordHash, this.#now())) {
+      throw new HubError("not_found", `no MQTT user "${username}"`);
+    }
+    return password;
+  }
+
+  revokeMqttUser(username: string): void {
+    if (!q.deleteMqttUser(this.#db, username)) throw new HubError("not_found", `no MQTT user "${username}"`);
+  }
+
+  /** The broker's CONNECT check. Clients without a username are anonymous, allowed only when configured. */
+  async checkMqttCredentials(
+    username: string | undefined,
+    password: Buffer | undefined,
+    allowAnonymous: boolean,
+  ): Promise<"ok" | "bad_credentials" | "not_authorized"> {
+    if (username === undefined || username === "") return allowAnonymous ? "ok" : "not_authorized";
+    const hash = q.findMqttUserHash(this.#db, username);
+    const secret = password?.toString("utf8") ?? "";
+    if (!hash) {
+      await verifyPassword(await dummyHash(), secret);
+      return "bad_credentials";
+    }
+    const digest = hashSecret(`${hash}\0${secret}`);
+    if (this.#mqttVerified.get(hash) === digest) {
+      q.touchMqttUser(this.#db, username, this.#now());
+      return "ok";
+    }
+    if (!(await verifyPassword(hash, secret))) return "bad_credentials";
+    if (this.#mqttVerified.size > 10_000) this.#mqttVerified.clear();
+    this.#mqttVerified.set(hash, digest);
+    q.touchMqttUser(this.#db, username, this.#now());
+    return "ok";
+  }
+}
+
+let dummy: Promise<string> | undefined;
+function dummyHash(): Promise<string> {
+  dummy ??= hashPassword("not a real password, only spends time");
+  return dummy;
+}
+
+function toUserView(u: UserView): UserView {
+  return { id: u.id, username: u.username, name: u.name, role: u.role, createdAt: u.createdAt };
+}
+
+function toTokenView(t: q.ApiToken): ApiTokenView {
+  return { id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt };
+}

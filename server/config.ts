@@ -1,0 +1,136 @@
+import path from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n > 65535) {
+        ctx.addIssue({ code: "custom", message: `must be a port number from 0 to 65535, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      if (["true", "1", "yes", "on"].includes(v)) return true;
+      if (["false", "0", "no", "off"].includes(v)) return false;
+      ctx.addIssue({ code: "custom", message: `must be true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+const envSchema = z.object({
+  HEARTH_DATA_DIR: z.string().trim().min(1).default("./data"),
+  HEARTH_HOST: z.string().trim().min(1).default("0.0.0.0"),
+  HEARTH_HTTP_PORT: port(3000),
+  HEARTH_MQTT_PORT: port(1883),
+  HEARTH_MQTTS_PORT: optionalText,
+  HEARTH_TLS_CERT: optionalText,
+  HEARTH_TLS_KEY: optionalText,
+  HEARTH_MQTT_ANONYMOUS: bool(false),
+  HEARTH_MQTT_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(mqtts?|wss?):\/\//, "must be an mqtt://, mqtts://, ws:// or wss:// URL")
+      .optional(),
+  ),
+  HEARTH_DISCOVERY_PREFIX: z
+    .string()
+    .trim()
+    .default("homeassistant")
+    .refine((v) => v.length > 0 && !/[#+]/.test(v) && !v.startsWith("/") && !v.endsWith("/"), {
+      message: "must be a topic prefix without wildcards or leading/trailing '/'",
+    }),
+  HEARTH_MDNS: bool(true),
+  HEARTH_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything the hub reads from its environment, validated once at start-up. */
+export interface Config {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly httpPort: number;
+  readonly mqttPort: number;
+  readonly mqttAnonymous: boolean;
+  readonly mqttUrl: string | undefined;
+  readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly discoveryPrefix: string;
+  readonly mdns: boolean;
+  readonly logLevel: LogLevel;
+  readonly dev: boolean;
+}
+
+/** A bad environment: the message names every bad variable, one per line. */
+export class ConfigError extends Error {
+  readonly code = "invalid_config";
+  readonly variables: string[];
+  constructor(problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+    this.variables = problems.map((p) => p.variable);
+  }
+}
+
+/** Parses the environment into a frozen Config, or throws one ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>, opts: { dev?: boolean } = {}): Config {
+  const input = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, env[k] === undefined || env[k] === "" ? undefined : env[k]]),
+  );
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? "environment"),
+      message: issue.message,
+    }));
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const problems: { variable: string; message: string }[] = [];
+  let tls: Config["tls"];
+  if (e.HEARTH_TLS_CERT || e.HEARTH_TLS_KEY || e.HEARTH_MQTTS_PORT) {
+    if (!e.HEARTH_TLS_CERT) problems.push({ variable: "HEARTH_TLS_CERT", message: "is required when TLS is configured" });
+    if (!e.HEARTH_TLS_KEY) problems.push({ variable: "HEARTH_TLS_KEY", message: "is required when TLS is configured" });
+    const tlsPort = port(8883).safeParse(e.HEARTH_MQTTS_PORT);
+    if (!tlsPort.success) {
+      problems.push({ variable: "HEARTH_MQTTS_PORT", message: tlsPort.error.issues[0]?.message ?? "invalid" });
+    }
+    if (e.HEARTH_TLS_CERT && e.HEARTH_TLS_KEY && tlsPort.success) {
+      tls = { port: tlsPort.data, certFile: e.HEARTH_TLS_CERT, keyFile: e.HEARTH_TLS_KEY };
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    dataDir: path.resolve(e.HEARTH_DATA_DIR),
+    host: e.HEARTH_HOST,
+    httpPort: e.HEARTH_HTTP_PORT,
+    mqttPort: e.HEARTH_MQTT_PORT,
+    mqttAnonymous: e.HEARTH_MQTT_ANONYMOUS,
+    mqttUrl: e.HEARTH_MQTT_URL,
+    tls,
+    discoveryPrefix: e.HEARTH_DISCOVERY_PREFIX,
+    mdns: e.HEARTH_MDNS,
+    logLevel: e.HEARTH_LOG_LEVEL,
+    dev: opts.dev ?? env.NODE_ENV !== "production",
+  });
+}

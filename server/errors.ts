@@ -1,0 +1,40 @@
+export type HubErrorCode =
+  | "invalid_input"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unprocessable"
+  | "device_unavailable"
+  | "hub_unavailable"
+  | "internal";
+
+/** One table maps each error code to its HTTP status. */
+export const HTTP_STATUS_BY_CODE: Record<HubErrorCode, number> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unprocessable: 422,
+  device_unavailable: 503,
+  hub_unavailable: 503,
+  internal: 500,
+};
+
+/** An expected failure with a stable code; recognised across the Next boundary by `isHubError`, not instanceof. */
+export class HubError extends Error {
+  readonly code: HubErrorCode;
+  readonly isHubError = true;
+  constructor(code: HubErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "HubError";
+    this.code = code;
+  }
+}
+
+export function isHubError(err: unknown): err is { code: HubErrorCode; message: string; isHubError: true } {
+  return typeof err === "object" && err !== null && (err as { isHubError?: unknown }).isHubError === true;
+}

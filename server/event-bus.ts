@@ -1,0 +1,52 @@
+import type { Logger } from "./logger";
+
+/** A connected MQTT client as the hub sees it. */
+export interface MqttClientInfo {
+  clientId: string;
+  username: string | null;
+  address: string | null;
+  transport: "tcp" | "ws" | "tls";
+  connectedAt: number;
+}
+
+/** Facts several modules react to. Past tense; payloads are plain data. */
+export interface HubEvents {
+  mqttClientConnected: MqttClientInfo;
+  mqttClientDisconnected: MqttClientInfo;
+  mqttUserRevoked: { username: string };
+}
+
+type Listener<T> = (payload: T) => void;
+
+/** A typed event map. A throwing listener is logged and the others still run. */
+export class EventBus {
+  readonly #log: Logger;
+  readonly #listeners = new Map<keyof HubEvents, Set<Listener<never>>>();
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  /** Subscribes; returns the function that unsubscribes. */
+  on<K extends keyof HubEvents>(event: K, listener: Listener<HubEvents[K]>): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  emit<K extends keyof HubEvents>(event: K, payload: HubEvents[K]): void {
+    const set = this.#listeners.get(event);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as Listener<HubEvents[K]>)(payload);
+      } catch (err) {
+        this.#log.error({ err, event }, "event listener failed");
+      }
+    }
+  }
+}

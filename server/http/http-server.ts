@@ -1,0 +1,60 @@
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "../logger";
+
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
+export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface HttpServerDeps {
+  log: Logger;
+  /** Everything that is not one of our upgrade paths: Next's request handler. */
+  handleRequest: RequestHandler;
+  /** Upgrade paths we own (exact pathnames). Every other upgrade is left to Next (HMR in dev). */
+  upgrades: Record<string, UpgradeHandler>;
+  /** In production nothing else takes upgrades, so unclaimed ones are answered 404 instead of hanging. */
+  rejectUnclaimedUpgrades: boolean;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "same-origin",
+  "X-Frame-Options": "DENY",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+};
+
+/** One node:http server: our WebSocket paths are claimed here, everything else goes to Next. */
+export function createHttpServer(deps: HttpServerDeps): http.Server {
+  const server = http.createServer((req, res) => {
+    // Set our headers before Next handles the request: Next may have sent its own by the time it resolves.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    Promise.resolve(deps.handleRequest(req, res)).catch((err: unknown) => {
+      deps.log.error({ err, url: req.url }, "request failed");
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader("Content-Type", "application/json");
+        res.end(JSON.stringify({ error: { code: "internal", message: "internal error" } }));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    const handler = deps.upgrades[pathname];
+    if (handler) {
+      socket.on("error", (err) => deps.log.debug({ err: err.message, pathname }, "upgrade socket error"));
+      handler(req, socket, head);
+      return;
+    }
+    if (deps.rejectUnclaimedUpgrades) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    }
+  });
+  server.on("clientError", (err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  });
+  // Phones on the LAN keep connections idle; Node's default keep-alive is fine, but bound header time.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  return server;
+}

@@ -1,0 +1,191 @@
+import fs from "node:fs";
+import type { HubDatabase } from "@/db/open-database";
+import { databaseSize } from "@/db/open-database";
+import { findHome } from "@/db/queries/accounts";
+import { AccountService } from "./auth/account-service";
+import type { Config } from "./config";
+import { EventBus } from "./event-bus";
+import type { HubApi, HubStatus, ListenerView, MqttUserView } from "./hub-api";
+import type { Logger } from "./logger";
+import { EmbeddedBroker } from "./mqtt/embedded-broker";
+import { dataPaths } from "./paths";
+
+export interface HubDeps {
+  config: Config;
+  log: Logger;
+  db: HubDatabase;
+  dbFile: string;
+  version: string;
+  /** The HTTP listener, once bound, for the status page. */
+  httpListener?: () => ListenerView | undefined;
+}
+
+/** The composition root: builds every module, starts them in dependency order and stops them in reverse. */
+export class Hub {
+  readonly bus: EventBus;
+  readonly accounts: AccountService;
+  readonly broker: EmbeddedBroker;
+  readonly api: HubApi;
+  readonly #deps: HubDeps;
+  readonly #startedAt = Date.now();
+  #started = false;
+
+  constructor(deps: HubDeps) {
+    this.#deps = deps;
+    const { config, log, db } = deps;
+    this.bus = new EventBus(log.child({ module: "event-bus" }));
+    this.accounts = new AccountService({ db });
+    const tls = config.tls
+      ? { port: config.tls.port, cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }
+      : undefined;
+    this.broker = new EmbeddedBroker({
+      log: log.child({ module: "broker" }),
+      bus: this.bus,
+      authenticate: (username, password) => this.accounts.checkMqttCredentials(username, password, config.mqttAnonymous),
+      persistenceDir: dataPaths(config.dataDir).broker,
+      host: config.host,
+      tcpPort: config.mqttPort,
+      tls,
+    });
+    this.api = this.#buildApi();
+  }
+
+  get birthTopic(): string {
+    return `${this.#deps.config.discoveryPrefix}/status`;
+  }
+
+  async start(): Promise<void> {
+    await this.broker.start();
+    this.#started = true;
+    // HA's birth message: devices waiting for the controller re-announce on it (DISCOVERY.md §11).
+    await this.broker.publish(this.birthTopic, "online", { qos: 1, retain: false });
+    this.#deps.log.info({ topic: this.birthTopic }, "birth message published");
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    // The embedded broker dies with us, so our will is published by hand on a clean stop.
+    await this.broker.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);
+    await this.broker.stop();
+  }
+
+  status(): HubStatus {
+    const { config, dbFile, version } = this.#deps;
+    const stats = this.broker.stats();
+    const http = this.#deps.httpListener?.();
+    const listeners: ListenerView[] = [...this.broker.listeners()];
+    if (http) {
+      listeners.push(http);
+      listeners.push({ protocol: "ws", address: http.address, port: http.port, path: "/mqtt" });
+    }
+    const mem = process.memoryUsage();
+    return {
+      version,
+      startedAt: this.#startedAt,
+      uptimeS: Math.round((Date.now() - this.#startedAt) / 1000),
+      locationName: findHome(this.#deps.db)?.locationName ?? null,
+      listeners,
+      mqtt: {
+        mode: stats.mode,
+        connected: stats.connected,
+        anonymous: config.mqttAnonymous,
+        clients: this.broker.clients(),
+        messagesPerSecond: Math.round(stats.messagesPerSecond * 10) / 10,
+        messagesTotal: stats.messagesTotal,
+      },
+      db: { file: dbFile, sizeBytes: databaseSize(dbFile) },
+      memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+      discoveryPrefix: config.discoveryPrefix,
+    };
+  }
+
+  #buildApi(): HubApi {
+    const { log, db, version, dbFile } = this.#deps;
+    const accounts = this.accounts;
+    const mqttUserView = (u: { username: string; description: string; createdAt: number; updatedAt: number; lastConnectedAt: number | null }): MqttUserView => ({
+      username: u.username,
+      description: u.description,
+      createdAt: u.createdAt,
+      updatedAt: u.updatedAt,
+      lastConnectedAt: u.lastConnectedAt,
+      connections: this.broker.clients().filter((c) => c.username === u.username).length,
+    });
+    return {
+      logger: log.child({ module: "app" }),
+      health: () => {
+        const stats = this.broker.stats();
+        let dbOk = true;
+        try {
+          db.$client.prepare("select 1").get();
+        } catch {
+          dbOk = false;
+        }
+        return {
+          status: "ok",
+          version,
+          uptime_s: Math.round((Date.now() - this.#startedAt) / 1000),
+          mqtt: { mode: stats.mode, connected: stats.connected, clients: stats.clients, messages_per_second: stats.messagesPerSecond },
+          db: { ok: dbOk, size_bytes: databaseSize(dbFile) },
+        };
+      },
+      status: () => this.status(),
+      haConfig: () => {
+        const home = findHome(db);
+        const metric = (home?.unitSystem ?? "metric") === "metric";
+        return {
+          location_name: home?.locationName ?? "Home",
+          version,
+          time_zone: home?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+          unit_system: metric
+            ? { length: "km", accumulated_precipitation: "mm", mass: "g", pressure: "Pa", temperature: "°C", volume: "L", wind_speed: "m/s" }
+            : { length: "mi", accumulated_precipitation: "in", mass: "lb", pressure: "psi", temperature: "°F", volume: "gal", wind_speed: "mph" },
+          components: ["api", "auth", "mqtt", "onboarding", "websocket_api"],
+          config_dir: null,
+          state: "RUNNING",
+          latitude: 0,
+          longitude: 0,
+          elevation: 0,
+          currency: "EUR",
+          country: null,
+          language: "en",
+          external_url: null,
+          internal_url: null,
+        };
+      },
+      auth: {
+        needsOnboarding: () => accounts.needsOnboarding(),
+        onboard: (input, ua) => accounts.onboard(input, ua),
+        login: (u, p, ua) => accounts.login(u, p, ua),
+        logout: (t) => accounts.logout(t),
+        authenticate: (c) => accounts.authenticate(c),
+      },
+      tokens: {
+        list: (userId) => accounts.listTokens(userId),
+        create: (userId, name) => accounts.createToken(userId, name),
+        revoke: (userId, tokenId) => accounts.revokeToken(userId, tokenId),
+      },
+      mqttUsers: {
+        list: () => accounts.listMqttUsers().map(mqttUserView),
+        add: async (input) => {
+          const { user, password } = await accounts.addMqttUser(input);
+          return { user: mqttUserView(user), password };
+        },
+        regeneratePassword: async (username) => {
+          const password = await accounts.regenerateMqttPassword(username);
+          // Connections made with the old password must not outlive it.
+          this.broker.disconnectUser(username);
+          return { password };
+        },
+        revoke: (username) => {
+          accounts.revokeMqttUser(username);
+          this.bus.emit("mqttUserRevoked", { username });
+        },
+      },
+      home: () => {
+        const h = findHome(db);
+        return h ? { locationName: h.locationName, timeZone: h.timeZone, unitSystem: h.unitSystem } : null;
+      },
+    };
+  }
+}

@@ -1,0 +1,116 @@
+import fs from "node:fs";
+import path from "node:path";
+import next from "next";
+import { openDatabase } from "@/db/open-database";
+import { loadConfig, type Config } from "./config";
+import { isHubError } from "./errors";
+import { createHttpServer } from "./http/http-server";
+import { Hub } from "./hub";
+import type { ListenerView } from "./hub-api";
+import { publishHub } from "./hub-slot";
+import { WebSocketApi } from "./live/websocket-api";
+import { createLogger } from "./logger";
+import { listenOrThrow } from "./net/listen";
+import { dataPaths, migrationsFolder, projectRoot } from "./paths";
+
+const SHUTDOWN_TIMEOUT_MS = 5000;
+
+/** Boots config → logger → database → hub → Next → HTTP, and stops them in reverse on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = createLogger(config.logLevel);
+  const root = projectRoot();
+  const version = readVersion(root);
+  ensureWritableDataDir(config);
+  const paths = dataPaths(config.dataDir);
+  const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
+
+  let httpListener: ListenerView | undefined;
+  const hub = new Hub({ config, log, db, dbFile: paths.database, version, httpListener: () => httpListener });
+  await hub.start();
+  publishHub(hub.api);
+
+  const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.httpPort, customServer: true, quiet: !config.dev });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const live = new WebSocketApi({ log: log.child({ module: "websocket-api" }), api: hub.api, version });
+  const server = createHttpServer({
+    log: log.child({ module: "http" }),
+    handleRequest: (req, res) => handle(req, res),
+    upgrades: {
+      "/mqtt": (req, socket, head) => hub.broker.handleUpgrade(req, socket, head),
+      "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
+    },
+    rejectUnclaimedUpgrades: !config.dev,
+  });
+  const httpPort = await listenOrThrow(server, config.httpPort, config.host, "HTTP (HEARTH_HTTP_PORT)");
+  httpListener = { protocol: "http", address: config.host, port: httpPort };
+  log.info({ http: httpPort, mqtt: hub.broker.listeners(), dataDir: config.dataDir, version, dev: config.dev }, "hearth is running");
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      log.error("shutdown took longer than 5 s; exiting anyway");
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    void (async () => {
+      // Stop accepting first; keep-alive sockets are closed so close() can finish.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      live.close();
+      await hub.stop();
+      publishHub(undefined);
+      server.closeAllConnections();
+      await closed;
+      await app.close().catch(() => undefined);
+      db.$client.close();
+      log.info("stopped");
+      process.exit(0);
+    })().catch((err: unknown) => {
+      log.error({ err }, "shutdown failed");
+      process.exit(1);
+    });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+function loadConfigOrExit(): Config {
+  try {
+    // The one place outside config.ts that touches process.env: handing it over.
+    return loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`hearth: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+function ensureWritableDataDir(config: Config): void {
+  try {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.accessSync(config.dataDir, fs.constants.W_OK);
+  } catch (err) {
+    throw new Error(`HEARTH_DATA_DIR: cannot write to ${config.dataDir} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+function readVersion(root: string): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+main().catch((err: unknown) => {
+  // Expected start-up failures (port in use, data dir locked or unwritable) are one line, not a stack trace.
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`hearth: ${message}\n`);
+  if (!isHubError(err) && !message.startsWith("HEARTH_")) process.stderr.write(`${(err as Error).stack ?? ""}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,303 @@
+import fs from "node:fs";
+import net from "node:net";
+import tls from "node:tls";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { Aedes, type AedesPublishPacket, type Client } from "aedes";
+import aedesPersistenceLevel from "aedes-persistence-level";
+import { Level } from "level";
+import { WebSocketServer, createWebSocketStream } from "ws";
+import type { EventBus, MqttClientInfo } from "../event-bus";
+import { HubError } from "../errors";
+import type { Logger } from "../logger";
+import { listenOrThrow } from "../net/listen";
+import { MessageRate } from "./message-rate";
+import type {
+  ListenerInfo,
+  MessageHandler,
+  MqttBus,
+  MqttMessage,
+  MqttStats,
+  PublishOptions,
+  SubscribeOptions,
+} from "./mqtt-bus";
+
+/** What the broker asks of the account store when a client connects. */
+export type MqttAuthenticator = (
+  username: string | undefined,
+  password: Buffer | undefined,
+) => Promise<"ok" | "bad_credentials" | "not_authorized">;
+
+export interface EmbeddedBrokerDeps {
+  log: Logger;
+  bus: EventBus;
+  authenticate: MqttAuthenticator;
+  persistenceDir: string;
+  host: string;
+  /** 0 = no TCP listener. */
+  tcpPort: number;
+  tls?: { port: number; cert: Buffer; key: Buffer } | undefined;
+}
+
+// MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]; aedes declares them as a const enum we cannot import.
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+// Real devices use long client ids (Tasmota "DVES_...", ESPHome node names, z2m with suffixes): MQTT 3.1.1's
+// 23-character minimum is a floor for brokers, not a ceiling [MQTT-3.1.3-5].
+const MAX_CLIENT_ID_LENGTH = 256;
+
+interface ConnectionMeta {
+  address: string | null;
+  transport: MqttClientInfo["transport"];
+}
+
+/** The in-process aedes broker: TCP, TLS and WebSocket listeners, LevelDB persistence under the data dir. */
+export class EmbeddedBroker implements MqttBus {
+  readonly #deps: EmbeddedBrokerDeps;
+  readonly #log: Logger;
+  readonly #connections = new WeakMap<Duplex, ConnectionMeta>();
+  readonly #usernames = new WeakMap<Client, string>();
+  readonly #clients = new Map<Client, MqttClientInfo>();
+  readonly #rate = new MessageRate();
+  readonly #servers: { server: net.Server; info: ListenerInfo }[] = [];
+  #aedes: Aedes | undefined;
+  #level: Level<string, Buffer> | undefined;
+  #wss: WebSocketServer | undefined;
+  #rateTimer: NodeJS.Timeout | undefined;
+  #disposers: (() => void)[] = [];
+
+  constructor(deps: EmbeddedBrokerDeps) {
+    this.#deps = deps;
+    this.#log = deps.log;
+  }
+
+  async start(): Promise<void> {
+    fs.mkdirSync(this.#deps.persistenceDir, { recursive: true });
+    const level = new Level<string, Buffer>(this.#deps.persistenceDir, { valueEncoding: "buffer" });
+    try {
+      await level.open();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      if (cause?.code === "LEVEL_LOCKED") {
+        throw new HubError(
+          "conflict",
+          `the data directory's broker store ${this.#deps.persistenceDir} is in use by another Hearth process`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    this.#level = level;
+    // No fixed broker id: aedes tells its own wills from a previous run's by id (aedes issue 754).
+    const aedes = await Aedes.createBroker({
+      persistence: aedesPersistenceLevel(level),
+      maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
+      // One frozen client must not stall delivery to everyone else (docs/Aedes.md, drainTimeout).
+      drainTimeout: 30_000,
+      authenticate: (client, username, password, done) => {
+        this.#deps.authenticate(username, password).then(
+          (result) => {
+            if (result === "ok") {
+              if (username) this.#usernames.set(client, username);
+              done(null, true);
+              return;
+            }
+            const error = Object.assign(new Error(result === "bad_credentials" ? "bad username or password" : "not authorized"), {
+              returnCode: result === "bad_credentials" ? BAD_USERNAME_OR_PASSWORD : NOT_AUTHORIZED,
+            });
+            this.#log.warn({ clientId: client.id, username, reason: result }, "mqtt client refused");
+            done(error as Parameters<typeof done>[0], false);
+          },
+          (err: unknown) => {
+            this.#log.error({ err, clientId: client.id }, "mqtt authentication failed");
+            done(Object.assign(new Error("server unavailable"), { returnCode: 3 }) as Parameters<typeof done>[0], false);
+          },
+        );
+      },
+    });
+    this.#aedes = aedes;
+
+    aedes.on("client", (client) => this.#onClient(client));
+    aedes.on("clientDisconnect", (client) => this.#onClientGone(client));
+    aedes.on("publish", (_packet, client) => {
+      if (client) this.#rate.count();
+    });
+    aedes.on("clientError", (client, err) => {
+      this.#log.debug({ clientId: client.id, err: err.message }, "mqtt client error");
+    });
+    aedes.on("connectionError", (client, err) => {
+      this.#log.warn({ clientId: client.id, err: err.message }, "mqtt connection error");
+    });
+    this.#rateTimer = setInterval(() => this.#rate.tick(), 1000);
+    this.#rateTimer.unref();
+
+    this.#disposers.push(
+      this.#deps.bus.on("mqttUserRevoked", ({ username }) => this.disconnectUser(username)),
+    );
+
+    if (this.#deps.tcpPort > 0) {
+      const server = net.createServer((socket) => this.#handle(socket, socket.remoteAddress ?? null, "tcp"));
+      const port = await listenOrThrow(server, this.#deps.tcpPort, this.#deps.host, "MQTT (HEARTH_MQTT_PORT)");
+      this.#servers.push({ server, info: { protocol: "mqtt", address: this.#deps.host, port } });
+    }
+    if (this.#deps.tls) {
+      const server = tls.createServer({ cert: this.#deps.tls.cert, key: this.#deps.tls.key }, (socket) =>
+        this.#handle(socket, socket.remoteAddress ?? null, "tls"),
+      );
+      const port = await listenOrThrow(server, this.#deps.tls.port, this.#deps.host, "MQTTS (HEARTH_MQTTS_PORT)");
+      this.#servers.push({ server, info: { protocol: "mqtts", address: this.#deps.host, port } });
+    }
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      // MQTT over WebSocket names its subprotocol "mqtt" (3.1.1) or "mqttv3.1" [MQTT-6.0.0-3].
+      handleProtocols: (protocols) => (protocols.has("mqtt") ? "mqtt" : protocols.has("mqttv3.1") ? "mqttv3.1" : false),
+      maxPayload: 16 * 1024 * 1024,
+    });
+    this.#log.info({ listeners: this.#servers.map((s) => s.info) }, "mqtt broker started");
+  }
+
+  /** Takes an HTTP upgrade to the MQTT-over-WebSocket path; `httpPort` is only for the listener list. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const wss = this.#wss;
+    if (!wss) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const stream = createWebSocketStream(ws);
+      stream.on("error", () => stream.destroy());
+      this.#handle(stream, req.socket.remoteAddress ?? null, "ws", req);
+    });
+  }
+
+  #handle(stream: Duplex, address: string | null, transport: ConnectionMeta["transport"], req?: IncomingMessage): void {
+    const aedes = this.#aedes;
+    if (!aedes || aedes.closed) {
+      stream.destroy();
+      return;
+    }
+    this.#connections.set(stream, { address, transport });
+    aedes.handle(stream, req);
+  }
+
+  #onClient(client: Client): void {
+    const meta = this.#connections.get(client.conn);
+    const info: MqttClientInfo = {
+      clientId: client.id,
+      username: this.#usernames.get(client) ?? null,
+      address: meta?.address ?? null,
+      transport: meta?.transport ?? "tcp",
+      connectedAt: Date.now(),
+    };
+    this.#clients.set(client, info);
+    this.#log.info({ clientId: info.clientId, username: info.username, address: info.address }, "mqtt client connected");
+    this.#deps.bus.emit("mqttClientConnected", info);
+  }
+
+  #onClientGone(client: Client): void {
+    const info = this.#clients.get(client);
+    if (!info) return;
+    this.#clients.delete(client);
+    this.#log.info({ clientId: info.clientId, username: info.username }, "mqtt client disconnected");
+    this.#deps.bus.emit("mqttClientDisconnected", info);
+  }
+
+  /** Closes every connection authenticated as this MQTT user (revoked or password changed). */
+  disconnectUser(username: string): number {
+    let closed = 0;
+    for (const [client, info] of this.#clients) {
+      if (info.username === username) {
+        client.close();
+        closed++;
+      }
+    }
+    if (closed > 0) this.#log.info({ username, closed }, "mqtt user's connections closed");
+    return closed;
+  }
+
+  async subscribe(pattern: string, handler: MessageHandler, opts: SubscribeOptions = {}): Promise<() => Promise<void>> {
+    const aedes = this.#requireAedes();
+    const deliver = (packet: AedesPublishPacket, cb: () => void) => {
+      // aedes: a deliverfunc must call back before returning, or other subscribers miss messages.
+      cb();
+      safeDeliver(this.#log, handler, toMessage(packet));
+    };
+    await new Promise<void>((resolve) => aedes.subscribe(pattern, deliver, resolve));
+    if (opts.retained) {
+      // A server-side subscription does not replay retained messages (STYLE §4 P12): read them from the store.
+      const persistence = (aedes as unknown as { persistence: { createRetainedStream(p: string): AsyncIterable<AedesPublishPacket> } }).persistence;
+      for await (const packet of persistence.createRetainedStream(pattern)) {
+        safeDeliver(this.#log, handler, { ...toMessage(packet), retain: true });
+      }
+    }
+    return () => new Promise<void>((resolve) => aedes.unsubscribe(pattern, deliver, resolve));
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: PublishOptions = {}): Promise<void> {
+    const aedes = this.#requireAedes();
+    return new Promise((resolve, reject) => {
+      aedes.publish(
+        {
+          cmd: "publish",
+          topic,
+          payload: typeof payload === "string" ? Buffer.from(payload) : payload,
+          qos: opts.qos ?? 0,
+          retain: opts.retain ?? false,
+          dup: false,
+        },
+        (err) => (err ? reject(err) : resolve()),
+      );
+    });
+  }
+
+  clients(): MqttClientInfo[] {
+    return [...this.#clients.values()].sort((a, b) => a.connectedAt - b.connectedAt);
+  }
+
+  listeners(): ListenerInfo[] {
+    return this.#servers.map((s) => s.info);
+  }
+
+  stats(): MqttStats {
+    return {
+      mode: "embedded",
+      connected: this.#aedes !== undefined && !this.#aedes.closed,
+      clients: this.#clients.size,
+      messagesPerSecond: this.#rate.perSecond(),
+      messagesTotal: this.#rate.total(),
+      retained: null,
+    };
+  }
+
+  /** Stops accepting, closes every client, then closes the store so the next start finds it intact. */
+  async stop(): Promise<void> {
+    for (const dispose of this.#disposers.splice(0)) dispose();
+    clearInterval(this.#rateTimer);
+    await Promise.all(
+      this.#servers.splice(0).map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
+    this.#wss?.close();
+    const aedes = this.#aedes;
+    if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await this.#level?.close();
+    this.#log.info("mqtt broker stopped");
+  }
+
+  #requireAedes(): Aedes {
+    if (!this.#aedes || this.#aedes.closed) throw new HubError("hub_unavailable", "the MQTT broker is not running");
+    return this.#aedes;
+  }
+}
+
+function toMessage(packet: AedesPublishPacket): MqttMessage {
+  const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : Buffer.from(packet.payload);
+  return { topic: packet.topic, payload, qos: packet.qos, retain: packet.retain };
+}
+
+function safeDeliver(log: Logger, handler: MessageHandler, message: MqttMessage): void {
+  try {
+    handler(message);
+  } catch (err) {
+    log.error({ err, topic: message.topic }, "mqtt message handler failed");
+  }
+}

@@ -1,0 +1,51 @@
+import type { MqttClientInfo } from "../event-bus";
+
+export interface MqttMessage {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+export interface PublishOptions {
+  qos?: 0 | 1 | 2;
+  retain?: boolean;
+}
+
+export interface SubscribeOptions {
+  /** Also deliver the retained messages that match, as a new client subscription would get them. */
+  retained?: boolean;
+}
+
+export type MessageHandler = (message: MqttMessage) => void;
+
+export interface ListenerInfo {
+  protocol: "mqtt" | "mqtts" | "ws";
+  address: string;
+  port: number;
+  path?: string;
+}
+
+export interface MqttStats {
+  mode: "embedded" | "external";
+  connected: boolean;
+  clients: number;
+  /** Messages published by clients per second, averaged over the last 10 s. */
+  messagesPerSecond: number;
+  messagesTotal: number;
+  retained: number | null;
+}
+
+/**
+ * How every hub module reaches MQTT. The embedded aedes broker backs it today; an MQTT.js client to an
+ * external broker (HEARTH_MQTT_URL) can back it without touching the modules that use it.
+ */
+export interface MqttBus {
+  /** Subscribes with MQTT wildcards; the returned function unsubscribes. Handlers must not throw. */
+  subscribe(pattern: string, handler: MessageHandler, opts?: SubscribeOptions): Promise<() => Promise<void>>;
+  publish(topic: string, payload: string | Buffer, opts?: PublishOptions): Promise<void>;
+  /** Connected clients, when the hub can see them (embedded broker only). */
+  clients(): MqttClientInfo[];
+  listeners(): ListenerInfo[];
+  stats(): MqttStats;
+}
