@@ -27,16 +27,17 @@ async function main(): Promise<void> {
 
   let httpListener: ListenerView | undefined;
   const hub = new Hub({ config, log, db, dbFile: paths.database, version, httpListener: () => httpListener });
-  await hub.start();
-  publishHub(hub.api);
-
-  const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.httpPort, customServer: true, quiet: !config.dev });
-  await app.prepare();
-  const handle = app.getRequestHandler();
   const live = new WebSocketApi({ log: log.child({ module: "websocket-api" }), api: hub.api, version });
+  const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.httpPort, customServer: true, quiet: !config.dev });
+  // The HTTP port is bound first, so a port in use fails before anything else starts; requests wait for Next.
+  let ready: Promise<ReturnType<typeof app.getRequestHandler>> | undefined;
   const server = createHttpServer({
     log: log.child({ module: "http" }),
-    handleRequest: (req, res) => handle(req, res),
+    handleRequest: async (req, res) => {
+      if (!ready) throw new Error("request before start-up");
+      const handle = await ready;
+      await handle(req, res);
+    },
     upgrades: {
       "/mqtt": (req, socket, head) => hub.broker.handleUpgrade(req, socket, head),
       "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
   });
   const httpPort = await listenOrThrow(server, config.httpPort, config.host, "HTTP (HEARTH_HTTP_PORT)");
   httpListener = { protocol: "http", address: config.host, port: httpPort };
+  await hub.start();
+  publishHub(hub.api);
+  ready = app.prepare().then(() => app.getRequestHandler());
+  await ready;
   log.info({ http: httpPort, mqtt: hub.broker.listeners(), dataDir: config.dataDir, version, dev: config.dev }, "hearth is running");
 
   let stopping = false;

@@ -144,13 +144,9 @@ export class AccountService {
   authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined {
     if (credentials.bearerToken) {
       const found = q.findTokenUser(this.#db, hashSecret(credentials.bearerToken));
-      if (found) {
-        q.touchApiToken(this.#db, found.tokenId, this.#now());
-        return { user: toUserView(found), via: "token" };
-      }
-      // The bearer token may also be a session secret (the web UI's WebSocket sends it that way).
-      const sessionUser = q.findSessionUser(this.#db, hashSecret(credentials.bearerToken), this.#now());
-      return sessionUser ? { user: toUserView(sessionUser), via: "session" } : undefined;
+      if (!found) return undefined;
+      q.touchApiToken(this.#db, found.tokenId, this.#now());
+      return { user: toUserView(found), via: "token" };
     }
     if (credentials.sessionToken) {
       const user = q.findSessionUser(this.#db, hashSecret(credentials.sessionToken), this.#now());

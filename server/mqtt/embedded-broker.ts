@@ -225,12 +225,20 @@ export class EmbeddedBroker implements MqttBus {
     await new Promise<void>((resolve) => aedes.subscribe(pattern, deliver, resolve));
     if (opts.retained) {
       // A server-side subscription does not replay retained messages (STYLE §4 P12): read them from the store.
-      const persistence = (aedes as unknown as { persistence: { createRetainedStream(p: string): AsyncIterable<AedesPublishPacket> } }).persistence;
-      for await (const packet of persistence.createRetainedStream(pattern)) {
-        safeDeliver(this.#log, handler, { ...toMessage(packet), retain: true });
-      }
+      // A message that arrives while we read may be seen twice; consumers of retained topics are idempotent.
+      for (const message of await this.readRetained(pattern)) safeDeliver(this.#log, handler, message);
     }
     return () => new Promise<void>((resolve) => aedes.unsubscribe(pattern, deliver, resolve));
+  }
+
+  /** The retained messages matching a pattern, from the broker's store. */
+  async readRetained(pattern: string): Promise<MqttMessage[]> {
+    const aedes = this.#requireAedes();
+    const persistence = (aedes as unknown as { persistence: { createRetainedStream(p: string): AsyncIterable<AedesPublishPacket> } })
+      .persistence;
+    const out: MqttMessage[] = [];
+    for await (const packet of persistence.createRetainedStream(pattern)) out.push({ ...toMessage(packet), retain: true });
+    return out;
   }
 
   publish(topic: string, payload: string | Buffer, opts: PublishOptions = {}): Promise<void> {
@@ -273,12 +281,14 @@ export class EmbeddedBroker implements MqttBus {
   async stop(): Promise<void> {
     for (const dispose of this.#disposers.splice(0)) dispose();
     clearInterval(this.#rateTimer);
-    await Promise.all(
+    // server.close() only resolves once every socket is gone, and aedes.close() is what ends them.
+    const listenersClosed = Promise.all(
       this.#servers.splice(0).map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
     );
     this.#wss?.close();
     const aedes = this.#aedes;
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await listenersClosed;
     await this.#level?.close();
     this.#log.info("mqtt broker stopped");
   }

@@ -1,0 +1,47 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { FlameIcon } from "./icons";
+import { NavTabs } from "./nav-tabs";
+
+/** The signed-in frame: top bar with the home's name, main navigation, and the page. */
+export function AppShell({ homeName, children }: { homeName: string; children: ReactNode }) {
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link href="/" className="brand" aria-label={`${homeName}, Hearth status`}>
+            <span className="brand-mark">
+              <FlameIcon size={22} />
+            </span>
+            <span className="brand-text">
+              <span className="brand-home">{homeName}</span>
+              <span className="brand-app">Hearth</span>
+            </span>
+          </Link>
+          <NavTabs />
+        </div>
+      </header>
+      <main id="main" className="page" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+/** The signed-out frame for onboarding and login: one centred card. */
+export function AuthShell({ children }: { children: ReactNode }) {
+  return (
+    <main id="main" className="auth">
+      <div className="auth-brand" aria-hidden="true">
+        <span className="brand-mark brand-mark-lg">
+          <FlameIcon size={30} />
+        </span>
+        <span className="auth-brand-name">Hearth</span>
+      </div>
+      <div className="auth-card">{children}</div>
+    </main>
+  );
+}

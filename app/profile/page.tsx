@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import { requireUser } from "../_lib/current-user";
+import { AppShell } from "../_components/app-shell";
+import { formatDate } from "../_components/format";
+import { LogoutButton } from "../_components/logout-button";
+import { TokenManager } from "../_components/token-manager";
+
+export const metadata: Metadata = { title: "Profile" };
+
+const ROLE_LABEL = { owner: "Owner", admin: "Admin", user: "User" } as const;
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() || "?";
+}
+
+export default async function ProfilePage() {
+  const { api, principal } = await requireUser();
+  const { user } = principal;
+  const home = api.home();
+  const timeZone = home?.timeZone ?? "UTC";
+  return (
+    <AppShell homeName={home?.locationName ?? "Hearth"}>
+      <h1 className="page-title">Profile</h1>
+      <section className="card profile" aria-label="You">
+        <span className="avatar" aria-hidden="true">
+          {initials(user.name)}
+        </span>
+        <div className="profile-text">
+          <p className="profile-name">{user.name}</p>
+          <p className="muted">
+            @{user.username} · <span className="pill">{ROLE_LABEL[user.role]}</span>
+          </p>
+          <p className="muted small">Member since {formatDate(user.createdAt, timeZone)}</p>
+        </div>
+        <div className="profile-actions">
+          <LogoutButton />
+        </div>
+      </section>
+
+      <section className="card" aria-labelledby="tokens-title">
+        <h2 id="tokens-title" className="card-title">
+          Long-lived API tokens
+        </h2>
+        <p className="muted">
+          Let scripts and apps use this hub’s API as you, without your password. Each token is shown once when you create it.
+        </p>
+        <TokenManager initial={api.tokens.list(user.id)} renderedAt={Date.now()} timeZone={timeZone} />
+      </section>
+    </AppShell>
+  );
+}

@@ -1,0 +1,159 @@
+// The two brokers under test, each started fresh for every run: the hub as the real production process
+// (dist/server.js, its own data dir and ports) and the plain aedes@1.2.0 of the shared harness.
+import crypto from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked } from "./processes.mjs";
+
+const HUB_READY_TIMEOUT_MS = 60_000; // a cold start on a Pi-class box is a few seconds; this box ~2 s
+const AEDES_READY_TIMEOUT_MS = 15_000;
+const PORT_ATTEMPTS = 3; // a port picked as free can be taken by a colleague's server before we bind it
+const MQTT_USER = "bench";
+const LEVELS = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
+
+/** The environment for the hub and its CLI: ours, minus any HEARTH_* / MQTT_BENCH_* settings of the caller. */
+function cleanEnv(extra) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith("HEARTH_") && !k.startsWith("MQTT_BENCH_")) env[k] = v;
+  }
+  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
+}
+
+/**
+ * Starts `NODE_ENV=production node dist/server.js` on free loopback ports with a fresh data dir and waits for
+ * GET /api/health to answer 200. With `auth`, anonymous MQTT is off and an MQTT user is created first.
+ */
+export async function startHub(root, { auth = false } = {}) {
+  const dataDir = makeTempDir(path.join(os.tmpdir(), "hearth-bench-"));
+  try {
+    let credentials;
+    if (auth) credentials = await addMqttUser(root, dataDir);
+    for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+      const httpPort = await freePort();
+      const mqttPort = await freePort();
+      const levels = {};
+      const proc = spawnTracked(process.execPath, ["dist/server.js"], {
+        cwd: root,
+        // The hub logs at warn here: what it prints under load is worth a look (e.g. "mqtt connection error").
+        onLine: (line) => {
+          if (!line.trim()) return;
+          const level = LEVELS[/"level":(\d+)/.exec(line)?.[1]] ?? "other";
+          levels[level] = (levels[level] ?? 0) + 1;
+        },
+        env: cleanEnv({
+          NODE_ENV: "production",
+          HEARTH_DATA_DIR: dataDir,
+          HEARTH_HOST: "127.0.0.1",
+          HEARTH_HTTP_PORT: String(httpPort),
+          HEARTH_MQTT_PORT: String(mqttPort),
+          HEARTH_MQTT_ANONYMOUS: auth ? "false" : "true",
+          HEARTH_MDNS: "false",
+          HEARTH_LOG_LEVEL: "warn",
+        }),
+      });
+      const t0 = Date.now();
+      const ready = await waitForHealth(proc, httpPort);
+      if (ready === "ok") {
+        return {
+          kind: auth ? "hub-auth" : "hub",
+          pid: proc.pid,
+          port: mqttPort,
+          httpPort,
+          startMs: Date.now() - t0,
+          credentials,
+          logTail: proc.tail,
+          logCounts: () => ({ ...levels }),
+          stop: async () => {
+            const { forced } = await stopTracked(proc, 5000);
+            removeTempDir(dataDir);
+            return { forced };
+          },
+        };
+      }
+      await stopTracked(proc, 2000);
+      const busy = /already in use/.test(proc.tail());
+      if (!busy || attempt === PORT_ATTEMPTS) {
+        throw new Error(`hub did not become healthy (${ready}): ${lastLines(proc.tail())}`);
+      }
+    }
+    throw new Error("unreachable");
+  } catch (err) {
+    removeTempDir(dataDir);
+    throw err;
+  }
+}
+
+async function waitForHealth(proc, httpPort) {
+  const deadline = Date.now() + HUB_READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (proc.hasExited()) return "exited";
+    try {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/api/health`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return "ok";
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  return `no 200 from /api/health within ${HUB_READY_TIMEOUT_MS / 1000} s`;
+}
+
+/** `hearth mqtt-user add bench --password-stdin` on the data dir, before the hub starts. */
+async function addMqttUser(root, dataDir) {
+  const password = crypto.randomBytes(12).toString("hex");
+  const proc = spawnTracked(process.execPath, ["dist/cli.js", "mqtt-user", "add", MQTT_USER, "--password-stdin"], {
+    cwd: root,
+    env: cleanEnv({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: "warn" }),
+    stdin: "pipe",
+  });
+  proc.child.stdin.end(password);
+  const timer = setTimeout(() => void stopTracked(proc, 1000), 60_000);
+  const { code } = await proc.exited;
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`hearth mqtt-user add failed (exit ${code}): ${lastLines(proc.tail())}`);
+  return { username: MQTT_USER, password };
+}
+
+/** The shared harness's aedes-standalone.mjs (defaults, plain net server) on a free port. */
+export async function startPlainAedes(harness, maxSeconds) {
+  for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+    const port = await freePort();
+    let listening;
+    const ready = new Promise((resolve) => {
+      listening = resolve;
+    });
+    const proc = spawnTracked(
+      process.execPath,
+      [harness.aedes, "--port", String(port), "--host", "127.0.0.1", "--max-seconds", String(Math.ceil(maxSeconds))],
+      { cwd: harness.dir, env: cleanEnv({}), onLine: (line) => line.includes('"listening"') && listening(true) },
+    );
+    const t0 = Date.now();
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve(false), AEDES_READY_TIMEOUT_MS);
+    });
+    const ok = await Promise.race([ready, proc.exited.then(() => false), timeout]);
+    clearTimeout(timer);
+    if (ok) {
+      return {
+        kind: "aedes",
+        pid: proc.pid,
+        port,
+        startMs: Date.now() - t0,
+        logTail: proc.tail,
+        stop: () => stopTracked(proc, 5000),
+      };
+    }
+    await stopTracked(proc, 2000);
+    if (!/EADDRINUSE/.test(proc.tail()) || attempt === PORT_ATTEMPTS) {
+      throw new Error(`plain aedes did not start: ${lastLines(proc.tail())}`);
+    }
+  }
+  throw new Error("unreachable");
+}
+
+export function lastLines(text, n = 3) {
+  return text.trim().split("\n").slice(-n).join(" | ").slice(0, 600) || "(no output)";
+}

@@ -1,0 +1,76 @@
+import { parseArgs } from "node:util";
+
+export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections"];
+
+export const HELP = `usage: npm run bench -- [options]
+
+Compares the hub's embedded MQTT broker (NODE_ENV=production node dist/server.js) with a plain aedes@1.2.0
+(../shared/bench/aedes-standalone.mjs) under the same load from ../shared/bench/mqtt-bench.mjs. Brokers are
+alternated and each run gets a freshly started broker. Prints a Markdown table and writes
+bench-results/bench-<date>.json and .md.
+
+options
+  --quick            smoke run: 1 round, 5 s windows, no repeats of noisy runs (~4 min)
+  --rounds N         rounds per scenario and broker (default 3)
+  --scenarios a,b    subset of: ${SCENARIOS.join(", ")} (default all)
+  --duration S       measured window per run in seconds (default 10; latency gets twice that)
+  --quiet-wait S     per run, wait up to S s for other processes to go quiet (default 30; --quick 5)
+  --retries N        repeat a noisy run up to N times (default 1; --quick 0)
+  --no-auth          skip the connections run against the hub with MQTT credentials
+  --build            rebuild the hub (npm run build) before measuring
+  --strict           exit 3 when a goal is not met (default: only run errors fail)
+  --help
+
+Default: ~12-15 min on a 2-core box. Loopback only, free ports picked at run time.`;
+
+/** Parses argv into the bench's settings; throws with a one-line message on a bad option. */
+export function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      rounds: { type: "string" },
+      scenarios: { type: "string" },
+      duration: { type: "string" },
+      "quiet-wait": { type: "string" },
+      retries: { type: "string" },
+      "no-auth": { type: "boolean", default: false },
+      build: { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const quick = values.quick;
+  const num = (name, fallback, min, max) => {
+    const raw = values[name] ?? String(fallback);
+    const n = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
+    return n;
+  };
+  const scenarios = values.scenarios
+    ? [...new Set(values.scenarios.split(",").map((s) => s.trim()).filter(Boolean))]
+    : SCENARIOS;
+  const unknown = scenarios.filter((s) => !SCENARIOS.includes(s));
+  if (unknown.length > 0 || scenarios.length === 0) {
+    throw new Error(`--scenarios: unknown ${unknown.join(", ") || "(empty)"}; choose from ${SCENARIOS.join(", ")}`);
+  }
+  const duration = num("duration", quick ? 5 : 10, 1, 300);
+  return {
+    help: values.help,
+    quick,
+    rounds: Math.round(num("rounds", quick ? 1 : 3, 1, 20)),
+    scenarios: SCENARIOS.filter((s) => scenarios.includes(s)),
+    duration,
+    latencyDuration: duration * 2,
+    warmup: 2,
+    idleSeconds: 10,
+    quietWait: num("quiet-wait", quick ? 5 : 30, 0, 600),
+    noiseLimit: 20,
+    retries: Math.round(num("retries", quick ? 0 : 1, 0, 5)),
+    auth: !values["no-auth"],
+    build: values.build,
+    strict: values.strict,
+  };
+}

@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "@/db/open-database";
+import { loadConfig } from "../config";
+import { createHttpServer } from "../http/http-server";
+import { Hub } from "../hub";
+import { WebSocketApi } from "../live/websocket-api";
+import { createLogger } from "../logger";
+import { listenOrThrow } from "../net/listen";
+import { dataPaths, migrationsFolder } from "../paths";
+
+export interface TestHub {
+  hub: Hub;
+  dataDir: string;
+  mqttPort: number;
+  httpPort: number;
+  mqttUrl: string;
+  wsUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port (bound and released; fine for tests on one machine). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  const port = await listenOrThrow(server, 0, "127.0.0.1", "free port");
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A real hub for tests: real aedes on loopback ports, real SQLite and LevelDB in a temp data dir, the real
+ * HTTP upgrade routing (/mqtt, /api/websocket). Next is left out: pages are covered by the e2e suite.
+ */
+export async function startTestHub(env: Record<string, string> = {}, dataDir?: string): Promise<TestHub> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "hearth-test-"));
+  const mqttPort = await freePort();
+  const config = loadConfig({
+    HEARTH_DATA_DIR: dir,
+    HEARTH_HOST: "127.0.0.1",
+    HEARTH_MQTT_PORT: String(mqttPort),
+    HEARTH_LOG_LEVEL: process.env.HEARTH_TEST_LOG_LEVEL ?? "silent",
+    ...env,
+  });
+  const log = createLogger(config.logLevel);
+  const paths = dataPaths(dir);
+  const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
+  const hub = new Hub({ config, log, db, dbFile: paths.database, version: "test" });
+  await hub.start();
+  const live = new WebSocketApi({ log, api: hub.api, version: "test" });
+  const server = createHttpServer({
+    log,
+    handleRequest: (_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    },
+    upgrades: {
+      "/mqtt": (req, socket, head) => hub.broker.handleUpgrade(req, socket, head),
+      "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
+    },
+    rejectUnclaimedUpgrades: true,
+  });
+  const httpPort = await listenOrThrow(server, 0, "127.0.0.1", "HTTP");
+  return {
+    hub,
+    dataDir: dir,
+    mqttPort,
+    httpPort,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    wsUrl: `ws://127.0.0.1:${httpPort}/mqtt`,
+    stop: async () => {
+      live.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await hub.stop();
+      db.$client.close();
+    },
+  };
+}
