@@ -8,6 +8,8 @@ import { EventBus } from "./event-bus";
 import type { HubApi, HubStatus, ListenerView, MqttUserView } from "./hub-api";
 import type { Logger } from "./logger";
 import { EmbeddedBroker } from "./mqtt/embedded-broker";
+import { ExternalBroker } from "./mqtt/external-broker";
+import type { MqttBus } from "./mqtt/mqtt-bus";
 import { dataPaths } from "./paths";
 
 export interface HubDeps {
@@ -24,7 +26,10 @@ export interface HubDeps {
 export class Hub {
   readonly bus: EventBus;
   readonly accounts: AccountService;
-  readonly broker: EmbeddedBroker;
+  /** How every module reaches MQTT: the embedded broker, or a client of HEARTH_MQTT_URL. */
+  readonly mqtt: MqttBus & { start(): Promise<void>; stop(): Promise<void> };
+  /** The embedded broker; undefined in external-broker mode. */
+  readonly broker: EmbeddedBroker | undefined;
   readonly api: HubApi;
   readonly #deps: HubDeps;
   readonly #startedAt = Date.now();
@@ -35,18 +40,28 @@ export class Hub {
     const { config, log, db } = deps;
     this.bus = new EventBus(log.child({ module: "event-bus" }));
     this.accounts = new AccountService({ db });
-    const tls = config.tls
-      ? { port: config.tls.port, cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }
-      : undefined;
-    this.broker = new EmbeddedBroker({
-      log: log.child({ module: "broker" }),
-      bus: this.bus,
-      authenticate: (username, password) => this.accounts.checkMqttCredentials(username, password, config.mqttAnonymous),
-      persistenceDir: dataPaths(config.dataDir).broker,
-      host: config.host,
-      tcpPort: config.mqttPort,
-      tls,
-    });
+    if (config.mqttUrl) {
+      this.broker = undefined;
+      this.mqtt = new ExternalBroker({
+        log: log.child({ module: "external-broker" }),
+        url: config.mqttUrl,
+        will: { topic: this.birthTopic, payload: "offline" },
+      });
+    } else {
+      const tls = config.tls
+        ? { port: config.tls.port, cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }
+        : undefined;
+      this.broker = new EmbeddedBroker({
+        log: log.child({ module: "broker" }),
+        bus: this.bus,
+        authenticate: (username, password) => this.accounts.checkMqttCredentials(username, password, config.mqttAnonymous),
+        persistenceDir: dataPaths(config.dataDir).broker,
+        host: config.host,
+        tcpPort: config.mqttPort,
+        tls,
+      });
+      this.mqtt = this.broker;
+    }
     this.api = this.#buildApi();
   }
 
@@ -54,28 +69,33 @@ export class Hub {
     return `${this.#deps.config.discoveryPrefix}/status`;
   }
 
+  /** Closes every connection of an MQTT user (embedded broker only). */
+  #disconnectMqttUser(username: string): void {
+    this.broker?.disconnectUser(username);
+  }
+
   async start(): Promise<void> {
-    await this.broker.start();
+    await this.mqtt.start();
     this.#started = true;
     // HA's birth message: devices waiting for the controller re-announce on it (DISCOVERY.md §11).
-    await this.broker.publish(this.birthTopic, "online", { qos: 1, retain: false });
+    await this.mqtt.publish(this.birthTopic, "online", { qos: 1, retain: false });
     this.#deps.log.info({ topic: this.birthTopic }, "birth message published");
   }
 
   async stop(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
-    // The embedded broker dies with us, so our will is published by hand on a clean stop.
-    await this.broker.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);
-    await this.broker.stop();
+    // A clean stop does not fire a will (and the embedded broker dies with us): say it ourselves.
+    await this.mqtt.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);
+    await this.mqtt.stop();
   }
 
   status(): HubStatus {
     const { config, dbFile, version } = this.#deps;
-    const stats = this.broker.stats();
+    const stats = this.mqtt.stats();
     const http = this.#deps.httpListener?.();
-    const listeners: ListenerView[] = [...this.broker.listeners()];
-    if (http) {
+    const listeners: ListenerView[] = [...this.mqtt.listeners()];
+    if (http && this.broker) {
       listeners.push(http);
       listeners.push({ protocol: "ws", address: http.address, port: http.port, path: "/mqtt" });
     }
@@ -90,7 +110,7 @@ export class Hub {
         mode: stats.mode,
         connected: stats.connected,
         anonymous: config.mqttAnonymous,
-        clients: this.broker.clients(),
+        clients: this.mqtt.clients(),
         messagesPerSecond: Math.round(stats.messagesPerSecond * 10) / 10,
         messagesTotal: stats.messagesTotal,
       },
@@ -109,12 +129,12 @@ export class Hub {
       createdAt: u.createdAt,
       updatedAt: u.updatedAt,
       lastConnectedAt: u.lastConnectedAt,
-      connections: this.broker.clients().filter((c) => c.username === u.username).length,
+      connections: this.mqtt.clients().filter((c) => c.username === u.username).length,
     });
     return {
       logger: log.child({ module: "app" }),
       health: () => {
-        const stats = this.broker.stats();
+        const stats = this.mqtt.stats();
         let dbOk = true;
         try {
           db.$client.prepare("select 1").get();
@@ -174,7 +194,7 @@ export class Hub {
         regeneratePassword: async (username) => {
           const password = await accounts.regenerateMqttPassword(username);
           // Connections made with the old password must not outlive it.
-          this.broker.disconnectUser(username);
+          this.#disconnectMqttUser(username);
           return { password };
         },
         revoke: (username) => {

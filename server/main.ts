@@ -39,7 +39,10 @@ async function main(): Promise<void> {
       await handle(req, res);
     },
     upgrades: {
-      "/mqtt": (req, socket, head) => hub.broker.handleUpgrade(req, socket, head),
+      "/mqtt": (req, socket, head) => {
+        if (hub.broker) hub.broker.handleUpgrade(req, socket, head);
+        else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      },
       "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
     },
     rejectUnclaimedUpgrades: !config.dev,
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
   publishHub(hub.api);
   ready = app.prepare().then(() => app.getRequestHandler());
   await ready;
-  log.info({ http: httpPort, mqtt: hub.broker.listeners(), dataDir: config.dataDir, version, dev: config.dev }, "hearth is running");
+  log.info({ http: httpPort, mqtt: hub.mqtt.listeners(), dataDir: config.dataDir, version, dev: config.dev }, "hearth is running");
 
   let stopping = false;
   const shutdown = (signal: string) => {

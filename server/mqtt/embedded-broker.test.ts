@@ -55,8 +55,8 @@ describe("embedded broker authentication", () => {
     await expect(connect(t.mqttUrl, { username: "nobody", password })).rejects.toMatchObject({ code: 4 });
     const c = await connect(t.mqttUrl, { username: "plug-1", password, clientId: "tasmota-plug-1" });
     expect(c.connected).toBe(true);
-    await waitFor(() => t.hub.broker.clients().some((x) => x.clientId === "tasmota-plug-1"));
-    const info = t.hub.broker.clients().find((x) => x.clientId === "tasmota-plug-1");
+    await waitFor(() => t.broker.clients().some((x) => x.clientId === "tasmota-plug-1"));
+    const info = t.broker.clients().find((x) => x.clientId === "tasmota-plug-1");
     expect(info).toMatchObject({ username: "plug-1", address: expect.stringContaining("127.0.0.1") as string, transport: "tcp" });
     expect(t.hub.api.mqttUsers.list()[0]).toMatchObject({ username: "plug-1", connections: 1 });
   });
@@ -93,7 +93,7 @@ describe("embedded broker transport", () => {
     await ws.subscribeAsync("living/+/state");
     await tcp.publishAsync("living/lamp/state", "ON");
     expect(await got).toBe("ON");
-    expect(t.hub.broker.clients().find((x) => x.clientId === "browser-1")?.transport).toBe("ws");
+    expect(t.broker.clients().find((x) => x.clientId === "browser-1")?.transport).toBe("ws");
   });
 
   it("counts client messages and taps topics server-side, with retained replay on request", async () => {
@@ -103,11 +103,11 @@ describe("embedded broker transport", () => {
     // aedes acks a QoS 1 publish before its retained copy is stored.
     let retained = 0;
     await waitFor(() => {
-      void t.hub.broker.readRetained("homeassistant/#").then((r) => (retained = r.length));
+      void t.broker.readRetained("homeassistant/#").then((r) => (retained = r.length));
       return retained === 1;
     });
     const seen: string[] = [];
-    const unsubscribe = await t.hub.broker.subscribe("homeassistant/+/+/config", (m) => seen.push(`${m.topic}|${m.retain}`), {
+    const unsubscribe = await t.broker.subscribe("homeassistant/+/+/config", (m) => seen.push(`${m.topic}|${m.retain}`), {
       retained: true,
     });
     expect(seen).toEqual(["homeassistant/sensor/x/config|true"]);
@@ -115,7 +115,7 @@ describe("embedded broker transport", () => {
     await waitFor(() => seen.length === 2);
     await unsubscribe();
     await c.publishAsync("homeassistant/light/z/config", "{}", { qos: 1 });
-    expect(t.hub.broker.stats().messagesTotal).toBe(3);
+    expect(t.broker.stats().messagesTotal).toBe(3);
     expect(seen).toHaveLength(2);
   });
 
@@ -125,7 +125,7 @@ describe("embedded broker transport", () => {
     const messages: string[] = [];
     c.on("message", (topic, payload) => messages.push(`${topic}=${payload.toString()}`));
     await c.subscribeAsync("homeassistant/status", { qos: 1 });
-    await t.hub.broker.publish("homeassistant/status", "online");
+    await t.broker.publish("homeassistant/status", "online");
     await waitFor(() => messages.length === 1);
     hubs.splice(hubs.indexOf(t), 1);
     await t.stop();

@@ -6,6 +6,7 @@ import { openDatabase } from "@/db/open-database";
 import { loadConfig } from "../config";
 import { createHttpServer } from "../http/http-server";
 import { Hub } from "../hub";
+import type { EmbeddedBroker } from "../mqtt/embedded-broker";
 import { WebSocketApi } from "../live/websocket-api";
 import { createLogger } from "../logger";
 import { listenOrThrow } from "../net/listen";
@@ -13,6 +14,8 @@ import { dataPaths, migrationsFolder } from "../paths";
 
 export interface TestHub {
   hub: Hub;
+  /** The embedded broker (test hubs always embed one). */
+  broker: EmbeddedBroker;
   dataDir: string;
   mqttPort: number;
   httpPort: number;
@@ -48,6 +51,8 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
   const hub = new Hub({ config, log, db, dbFile: paths.database, version: "test" });
   await hub.start();
+  const broker = hub.broker;
+  if (!broker) throw new Error("startTestHub runs the embedded broker; build a Hub directly to test HEARTH_MQTT_URL");
   const live = new WebSocketApi({ log, api: hub.api, version: "test" });
   const server = createHttpServer({
     log,
@@ -56,7 +61,7 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
       res.end();
     },
     upgrades: {
-      "/mqtt": (req, socket, head) => hub.broker.handleUpgrade(req, socket, head),
+      "/mqtt": (req, socket, head) => broker.handleUpgrade(req, socket, head),
       "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
     },
     rejectUnclaimedUpgrades: true,
@@ -64,6 +69,7 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
   const httpPort = await listenOrThrow(server, 0, "127.0.0.1", "HTTP");
   return {
     hub,
+    broker,
     dataDir: dir,
     mqttPort,
     httpPort,
