@@ -19,7 +19,7 @@ export interface AuthedRouteContext<P> extends RouteContext<P> {
   principal: Principal;
 }
 
-type Handler<P, C> = (ctx: C) => Promise<Response | object | undefined> | Response | object | undefined;
+type Handler<C> = (ctx: C) => Promise<Response | object | undefined> | Response | object | undefined;
 
 /** An error response in the contract's shape: {"error": {"code", "message"}}. */
 export function errorResponse(code: HubErrorCode, message: string, status = HTTP_STATUS_BY_CODE[code]): NextResponse {
@@ -46,7 +46,7 @@ function isCrossSite(req: NextRequest): boolean {
   }
 }
 
-function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Handler<P, C>) {
+function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Handler<C>) {
   return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     let api: HubApi | undefined;
     try {
@@ -70,11 +70,11 @@ function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Hand
 }
 
 /** A route that needs a signed-in person or a token. */
-export const authedRoute = <P = Record<string, never>>(handler: Handler<P, AuthedRouteContext<P>>) =>
+export const authedRoute = <P = Record<string, never>>(handler: Handler<AuthedRouteContext<P>>) =>
   wrap<P, AuthedRouteContext<P>>(true, handler);
 
 /** A route anyone may call (health, onboarding, login). */
-export const publicRoute = <P = Record<string, never>>(handler: Handler<P, RouteContext<P>>) =>
+export const publicRoute = <P = Record<string, never>>(handler: Handler<RouteContext<P>>) =>
   wrap<P, RouteContext<P>>(false, handler);
 
 /** Reads a JSON body with a size limit and validates it; bad input is a 400/413 with a clear message. */

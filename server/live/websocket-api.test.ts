@@ -13,8 +13,9 @@ function open(url: string): Promise<{ ws: WebSocket; next: () => Promise<Record<
   const ws = new WebSocket(url);
   const queue: Record<string, unknown>[] = [];
   const waiters: ((m: Record<string, unknown>) => void)[] = [];
-  ws.on("message", (data) => {
-    const msg = JSON.parse(data.toString()) as Record<string, unknown>;
+  // Text frames from our server arrive as one Buffer (no fragmentation, no arraybuffer binaryType).
+  ws.on("message", (data: Buffer) => {
+    const msg = JSON.parse(data.toString("utf8")) as Record<string, unknown>;
     const waiter = waiters.shift();
     if (waiter) waiter(msg);
     else queue.push(msg);

@@ -49,7 +49,7 @@ export class WebSocketApi {
     ws.on("message", (data, isBinary) => {
       let parsed: unknown;
       try {
-        parsed = isBinary ? undefined : JSON.parse(data.toString());
+        parsed = isBinary ? undefined : JSON.parse(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString("utf8"));
       } catch {
         parsed = undefined;
       }

@@ -106,11 +106,11 @@ export class EmbeddedBroker implements MqttBus {
               returnCode: result === "bad_credentials" ? BAD_USERNAME_OR_PASSWORD : NOT_AUTHORIZED,
             });
             this.#log.warn({ clientId: client.id, username, reason: result }, "mqtt client refused");
-            done(error as Parameters<typeof done>[0], false);
+            done(error, false);
           },
           (err: unknown) => {
             this.#log.error({ err, clientId: client.id }, "mqtt authentication failed");
-            done(Object.assign(new Error("server unavailable"), { returnCode: 3 }) as Parameters<typeof done>[0], false);
+            done(Object.assign(new Error("server unavailable"), { returnCode: 3 }), false);
           },
         );
       },

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 /** A hub in external-broker mode, pointed at another broker (here: a second hub's embedded aedes). */
-async function externalHub(url: string): Promise<Hub> {
+function externalHub(url: string): Hub {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-ext-"));
   const config = loadConfig({ HEARTH_DATA_DIR: dir, HEARTH_MQTT_URL: url, HEARTH_LOG_LEVEL: "silent" });
   const db = openDatabase({ file: dataPaths(dir).database, migrationsFolder: migrationsFolder() });
@@ -41,7 +41,7 @@ describe("external-broker mode (HEARTH_MQTT_URL)", () => {
     await watcher.subscribeAsync("homeassistant/status", { qos: 1 });
     await watcher.publishAsync("homeassistant/sensor/t/config", '{"state_topic":"t"}', { qos: 1, retain: true });
 
-    const hub = await externalHub(upstream.mqttUrl);
+    const hub = externalHub(upstream.mqttUrl);
     await hub.start();
     expect(hub.broker).toBeUndefined();
     expect(hub.mqtt.stats()).toMatchObject({ mode: "external", connected: true });
@@ -64,7 +64,7 @@ describe("external-broker mode (HEARTH_MQTT_URL)", () => {
   });
 
   it("fails start-up with one line when the broker cannot be reached", async () => {
-    const hub = await externalHub("mqtt://127.0.0.1:1");
+    const hub = externalHub("mqtt://127.0.0.1:1");
     await expect(hub.start()).rejects.toThrow(/^HEARTH_MQTT_URL: cannot connect to mqtt:\/\/127\.0\.0\.1:1/);
   });
 });

@@ -23,7 +23,7 @@ async function startHubProcess(dataDir: string): Promise<{ child: ChildProcess; 
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
-  const lines = readline.createInterface({ input: child.stdout! });
+  const lines = readline.createInterface({ input: child.stdout });
   const ready = await new Promise<{ mqttPort: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("hub process did not start in 20 s")), 20_000);
     lines.once("line", (line) => {
