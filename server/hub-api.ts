@@ -58,7 +58,7 @@ export interface MqttClientView {
 }
 
 export interface ListenerView {
-  protocol: "mqtt" | "mqtts" | "ws" | "http";
+  protocol: "mqtt" | "mqtts" | "ws" | "wss" | "http" | "https";
   address: string;
   port: number;
   path?: string;

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import type { HubDatabase } from "@/db/open-database";
 import { databaseSize } from "@/db/open-database";
 import { findHome } from "@/db/queries/accounts";
@@ -10,6 +9,7 @@ import type { Logger } from "./logger";
 import { EmbeddedBroker } from "./mqtt/embedded-broker";
 import { ExternalBroker } from "./mqtt/external-broker";
 import type { MqttBus } from "./mqtt/mqtt-bus";
+import type { TlsMaterial } from "./net/tls-material";
 import { dataPaths } from "./paths";
 
 export interface HubDeps {
@@ -18,6 +18,8 @@ export interface HubDeps {
   db: HubDatabase;
   dbFile: string;
   version: string;
+  /** Certificate and key when TLS is configured (read once by the caller). */
+  tls?: TlsMaterial | undefined;
   /** The HTTP listener, once bound, for the status page. */
   httpListener?: () => ListenerView | undefined;
 }
@@ -48,9 +50,6 @@ export class Hub {
         will: { topic: this.birthTopic, payload: "offline" },
       });
     } else {
-      const tls = config.tls
-        ? { port: config.tls.port, cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }
-        : undefined;
       this.broker = new EmbeddedBroker({
         log: log.child({ module: "broker" }),
         bus: this.bus,
@@ -58,7 +57,7 @@ export class Hub {
         persistenceDir: dataPaths(config.dataDir).broker,
         host: config.host,
         tcpPort: config.mqttPort,
-        tls,
+        tls: deps.tls,
       });
       this.mqtt = this.broker;
     }
@@ -97,7 +96,7 @@ export class Hub {
     const listeners: ListenerView[] = [...this.mqtt.listeners()];
     if (http && this.broker) {
       listeners.push(http);
-      listeners.push({ protocol: "ws", address: http.address, port: http.port, path: "/mqtt" });
+      listeners.push({ protocol: http.protocol === "https" ? "wss" : "ws", address: http.address, port: http.port, path: "/mqtt" });
     }
     const mem = process.memoryUsage();
     return {

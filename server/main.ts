@@ -11,6 +11,7 @@ import { publishHub } from "./hub-slot";
 import { WebSocketApi } from "./live/websocket-api";
 import { createLogger } from "./logger";
 import { listenOrThrow } from "./net/listen";
+import { readTlsMaterial } from "./net/tls-material";
 import { dataPaths, migrationsFolder, projectRoot } from "./paths";
 
 const SHUTDOWN_TIMEOUT_MS = 5000;
@@ -23,10 +24,11 @@ async function main(): Promise<void> {
   const version = readVersion(root);
   ensureWritableDataDir(config);
   const paths = dataPaths(config.dataDir);
+  const tls = readTlsMaterial(config);
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
 
   let httpListener: ListenerView | undefined;
-  const hub = new Hub({ config, log, db, dbFile: paths.database, version, httpListener: () => httpListener });
+  const hub = new Hub({ config, log, db, dbFile: paths.database, version, tls, httpListener: () => httpListener });
   const live = new WebSocketApi({ log: log.child({ module: "websocket-api" }), api: hub.api, version });
   const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.httpPort, customServer: true, quiet: !config.dev });
   // The HTTP port is bound first, so a port in use fails before anything else starts; requests wait for Next.
@@ -46,9 +48,10 @@ async function main(): Promise<void> {
       "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
     },
     rejectUnclaimedUpgrades: !config.dev,
+    tls,
   });
   const httpPort = await listenOrThrow(server, config.httpPort, config.host, "HTTP (HEARTH_HTTP_PORT)");
-  httpListener = { protocol: "http", address: config.host, port: httpPort };
+  httpListener = { protocol: tls ? "https" : "http", address: config.host, port: httpPort };
   await hub.start();
   publishHub(hub.api);
   ready = app.prepare().then(() => app.getRequestHandler());

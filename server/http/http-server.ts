@@ -1,4 +1,5 @@
 import http from "node:http";
+import https from "node:https";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../logger";
 
@@ -13,6 +14,8 @@ export interface HttpServerDeps {
   upgrades: Record<string, UpgradeHandler>;
   /** In production nothing else takes upgrades, so unclaimed ones are answered 404 instead of hanging. */
   rejectUnclaimedUpgrades: boolean;
+  /** With a certificate the web UI, API and WebSockets are served over HTTPS (wss://…/mqtt). */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -24,7 +27,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** One node:http server: our WebSocket paths are claimed here, everything else goes to Next. */
 export function createHttpServer(deps: HttpServerDeps): http.Server {
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // Set our headers before Next handles the request: Next may have sent its own by the time it resolves.
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     Promise.resolve(deps.handleRequest(req, res)).catch((err: unknown) => {
@@ -37,7 +40,8 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
         res.destroy();
       }
     });
-  });
+  };
+  const server: http.Server = deps.tls ? https.createServer({ cert: deps.tls.cert, key: deps.tls.key }, onRequest) : http.createServer(onRequest);
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = (req.url ?? "/").split("?")[0] ?? "/";
     const handler = deps.upgrades[pathname];

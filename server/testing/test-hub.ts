@@ -10,6 +10,7 @@ import type { EmbeddedBroker } from "../mqtt/embedded-broker";
 import { WebSocketApi } from "../live/websocket-api";
 import { createLogger } from "../logger";
 import { listenOrThrow } from "../net/listen";
+import { readTlsMaterial, type TlsMaterial } from "../net/tls-material";
 import { dataPaths, migrationsFolder } from "../paths";
 
 export interface TestHub {
@@ -21,6 +22,8 @@ export interface TestHub {
   httpPort: number;
   mqttUrl: string;
   wsUrl: string;
+  /** The MQTTS port when the test configured TLS. */
+  tls: TlsMaterial | undefined;
   stop(): Promise<void>;
 }
 
@@ -49,7 +52,8 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
   const log = createLogger(config.logLevel);
   const paths = dataPaths(dir);
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
-  const hub = new Hub({ config, log, db, dbFile: paths.database, version: "test" });
+  const tls = readTlsMaterial(config);
+  const hub = new Hub({ config, log, db, dbFile: paths.database, version: "test", tls });
   await hub.start();
   const broker = hub.broker;
   if (!broker) throw new Error("startTestHub runs the embedded broker; build a Hub directly to test HEARTH_MQTT_URL");
@@ -65,6 +69,7 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
       "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
     },
     rejectUnclaimedUpgrades: true,
+    tls,
   });
   const httpPort = await listenOrThrow(server, 0, "127.0.0.1", "HTTP");
   return {
@@ -74,7 +79,8 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     mqttPort,
     httpPort,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
-    wsUrl: `ws://127.0.0.1:${httpPort}/mqtt`,
+    wsUrl: `${tls ? "wss" : "ws"}://127.0.0.1:${httpPort}/mqtt`,
+    tls,
     stop: async () => {
       live.close();
       server.closeAllConnections();
