@@ -5,11 +5,14 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Hearth", template: "%s · Hearth" },
   description: "Your home hub",
+  applicationName: "Hearth",
 };
 
 export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,
+  // Lets the bottom tab bar sit above the home indicator on notched phones (env(safe-area-inset-*)).
+  viewportFit: "cover",
   themeColor: [
     { media: "(prefers-color-scheme: light)", color: "#f6f4f1" },
     { media: "(prefers-color-scheme: dark)", color: "#16181c" },

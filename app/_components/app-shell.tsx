@@ -12,7 +12,7 @@ export function AppShell({ homeName, children }: { homeName: string; children: R
       </a>
       <header className="topbar">
         <div className="topbar-inner">
-          <Link href="/" className="brand" aria-label={`${homeName}, Hearth status`}>
+          <Link href="/" className="brand">
             <span className="brand-mark">
               <FlameIcon size={22} />
             </span>

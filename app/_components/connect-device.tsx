@@ -1,15 +1,7 @@
 import Link from "next/link";
 import type { HubStatus } from "@/server/hub-api";
 import { CopyButton } from "./copy-button";
-
-/** How the page was reached: the host a phone or device on the same network should use too. */
-export interface RequestHost {
-  /** Host name or IP without port, e.g. 192.168.1.20 or [fe80::1]. */
-  hostname: string;
-  /** Host header as sent (with port), for same-origin URLs like the WebSocket. */
-  host: string;
-  secure: boolean;
-}
+import { listenerUrl, type RequestHost } from "./request-host";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
@@ -19,7 +11,7 @@ function AddressRow({ label, value, copyLabel }: { label: string; value: string;
       <dt>{label}</dt>
       <dd>
         <code className="address-value">{value}</code>
-        <CopyButton value={value} label="Copy" accessibleName={`Copy ${copyLabel}`} className="btn btn-ghost btn-copy" />
+        <CopyButton value={value} label="Copy" iconOnly accessibleName={`Copy ${copyLabel}`} className="btn btn-ghost btn-copy" />
       </dd>
     </div>
   );
@@ -29,8 +21,21 @@ function AddressRow({ label, value, copyLabel }: { label: string; value: string;
 export function ConnectDevice({ status, host }: { status: HubStatus; host: RequestHost }) {
   const tcp = status.listeners.find((l) => l.protocol === "mqtt");
   const tls = status.listeners.find((l) => l.protocol === "mqtts");
-  const ws = status.listeners.find((l) => l.protocol === "ws");
+  const ws = status.listeners.find((l) => l.protocol === "ws" || l.protocol === "wss");
   const loopbackOnly = tcp !== undefined && LOOPBACK.has(tcp.address);
+  if (status.mqtt.mode === "external") {
+    return (
+      <section className="card" aria-labelledby="connect-title">
+        <h2 id="connect-title" className="card-title">
+          Connect a device
+        </h2>
+        <p>
+          Hearth is connected to an external MQTT broker. Point your devices at that broker, with discovery prefix{" "}
+          <code>{status.discoveryPrefix}</code>; Hearth picks them up from there.
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="card" aria-labelledby="connect-title">
       <h2 id="connect-title" className="card-title">
@@ -38,12 +43,12 @@ export function ConnectDevice({ status, host }: { status: HubStatus; host: Reque
       </h2>
       <p className="muted">Enter these in your device’s MQTT settings (Tasmota, ESPHome, Zigbee2MQTT, Shelly…).</p>
       <dl className="addresses">
-        {tcp && <AddressRow label="Broker (MQTT)" value={`mqtt://${host.hostname}:${tcp.port}`} copyLabel="the MQTT broker address" />}
-        {tls && <AddressRow label="Broker (MQTT over TLS)" value={`mqtts://${host.hostname}:${tls.port}`} copyLabel="the TLS broker address" />}
+        {tcp && <AddressRow label="Broker (MQTT)" value={listenerUrl(tcp, host)} copyLabel="the MQTT broker address" />}
+        {tls && <AddressRow label="Broker (MQTT over TLS)" value={listenerUrl(tls, host)} copyLabel="the TLS broker address" />}
         {ws && (
           <AddressRow
             label="MQTT over WebSocket"
-            value={`${host.secure ? "wss" : "ws"}://${host.host}${ws.path ?? "/mqtt"}`}
+            value={listenerUrl(ws, host)}
             copyLabel="the WebSocket address"
           />
         )}

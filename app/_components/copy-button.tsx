@@ -34,12 +34,15 @@ export function CopyButton({
   value,
   label = "Copy",
   accessibleName,
+  iconOnly = false,
   className = "btn btn-secondary",
 }: {
   value: string;
   label?: string;
   /** A fuller name when several copy buttons share one screen; it must start with the visible label. */
   accessibleName?: string;
+  /** Only the icon shows; the label (or accessibleName) still names the button. */
+  iconOnly?: boolean;
   className?: string;
 }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
@@ -59,7 +62,7 @@ export function CopyButton({
         }}
       >
         {state === "copied" ? <CheckIcon /> : <CopyIcon />}
-        <span>{state === "copied" ? "Copied" : label}</span>
+        <span className={iconOnly ? "visually-hidden" : undefined}>{state === "copied" ? "Copied" : label}</span>
       </button>
       <span className="visually-hidden" aria-live="polite">
         {state === "copied" ? "Copied to the clipboard." : state === "failed" ? "Could not copy. Select the text and copy it by hand." : ""}

@@ -8,6 +8,9 @@ import { TimeZoneField, detectTimeZone } from "./time-zone-field";
 type Field = "name" | "username" | "password" | "confirm" | "locationName" | "timeZone" | "unitSystem";
 type UnitSystem = "metric" | "us_customary";
 
+const FIELD_ORDER: Field[] = ["name", "username", "password", "confirm", "locationName", "timeZone", "unitSystem"];
+const fieldId = (field: Field) => `onboarding-${field}`;
+
 const API_FIELDS: Record<string, Field> = {
   name: "name",
   username: "username",
@@ -77,17 +80,43 @@ export function OnboardingForm() {
     setGeneral(parsed.general ?? (Object.keys(parsed.fields).length > 0 ? undefined : sentence(result.error.message)));
   }
 
-  const problems = Object.values(errors).filter(Boolean);
+  const problems = FIELD_ORDER.flatMap((field) => {
+    const message = errors[field];
+    return message ? [{ field, message }] : [];
+  });
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} noValidate aria-busy={busy || undefined}>
       <div ref={summaryRef} tabIndex={-1} className="form-summary">
         {(general || problems.length > 0) && (
           <div role="alert" className="alert alert-error">
-            {general ?? (problems.length === 1 ? problems[0] : `Please fix ${problems.length} fields: ${problems.join(" ")}`)}
-            {general?.includes("Sign in") && (
+            {general ? (
+              <p>
+                {general}
+                {general.includes("Sign in") && (
+                  <>
+                    {" "}
+                    <a href="/login">Go to sign in</a>
+                  </>
+                )}
+              </p>
+            ) : (
               <>
-                {" "}
-                <a href="/login">Go to sign in</a>
+                <p>{problems.length === 1 ? "Please fix this:" : `Please fix these ${problems.length} things:`}</p>
+                <ul className="alert-list">
+                  {problems.map(({ field, message }) => (
+                    <li key={field}>
+                      <a
+                        href={`#${fieldId(field)}`}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          document.getElementById(fieldId(field))?.focus();
+                        }}
+                      >
+                        {message}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
               </>
             )}
           </div>
@@ -96,8 +125,9 @@ export function OnboardingForm() {
 
       <fieldset className="fieldset">
         <legend className="fieldset-legend">You</legend>
-        <TextField label="Full name" name="name" autoComplete="name" value={values.name} onChange={set("name")} error={errors.name} />
+        <TextField id={fieldId("name")} label="Full name" name="name" autoComplete="name" value={values.name} onChange={set("name")} error={errors.name} />
         <TextField
+          id={fieldId("username")}
           label="Username"
           name="username"
           autoComplete="username"
@@ -110,6 +140,7 @@ export function OnboardingForm() {
           hint="Letters, digits and _ . @ - only. You sign in with this."
         />
         <TextField
+          id={fieldId("password")}
           label="Password"
           name="password"
           type="password"
@@ -121,6 +152,7 @@ export function OnboardingForm() {
           hint="At least 8 characters."
         />
         <TextField
+          id={fieldId("confirm")}
           label="Confirm password"
           name="confirm"
           type="password"
@@ -134,6 +166,7 @@ export function OnboardingForm() {
       <fieldset className="fieldset">
         <legend className="fieldset-legend">Your home</legend>
         <TextField
+          id={fieldId("locationName")}
           label="Home name"
           name="location_name"
           placeholder="e.g. Seaside Cottage"
@@ -141,12 +174,12 @@ export function OnboardingForm() {
           onChange={set("locationName")}
           error={errors.locationName}
         />
-        <TimeZoneField value={values.timeZone} onChange={(timeZone) => setValues((v) => ({ ...v, timeZone }))} error={errors.timeZone} />
+        <TimeZoneField id={fieldId("timeZone")} value={values.timeZone} onChange={(timeZone) => setValues((v) => ({ ...v, timeZone }))} error={errors.timeZone} />
         <fieldset className="field choice-group" aria-describedby={errors.unitSystem ? "unit-error" : undefined}>
           <legend className="field-label">Units</legend>
           <div className="choices">
             <label className="choice">
-              <input type="radio" name="unit_system" value="metric" checked={unitSystem === "metric"} onChange={() => setUnitSystem("metric")} />
+              <input id={fieldId("unitSystem")} type="radio" name="unit_system" value="metric" checked={unitSystem === "metric"} onChange={() => setUnitSystem("metric")} />
               <span className="choice-text">
                 <span className="choice-title">Metric</span>
                 <span className="choice-detail">°C, km, kg</span>

@@ -3,7 +3,8 @@ import { useState } from "react";
 import type { HubStatus, ListenerView } from "@/server/hub-api";
 import { callApi, goToLogin } from "./api-client";
 import { ClientList } from "./client-list";
-import { ConnectDevice, type RequestHost } from "./connect-device";
+import { ConnectDevice } from "./connect-device";
+import { listenerUrl, type RequestHost } from "./request-host";
 import { formatBytes, formatCount, formatDuration, formatRate } from "./format";
 import { usePolling } from "./use-polling";
 
@@ -22,19 +23,12 @@ function listenerLabel(l: ListenerView): string {
       return "MQTT over TLS";
     case "ws":
       return "MQTT over WebSocket";
+    case "wss":
+      return "MQTT over secure WebSocket";
     case "http":
       return "Web app and API (HTTP)";
-  }
-}
-
-function listenerValue(l: ListenerView, host: RequestHost): string {
-  switch (l.protocol) {
-    case "ws":
-      return `${host.secure ? "wss" : "ws"}://${host.host}${l.path ?? "/mqtt"}`;
-    case "http":
-      return `${host.secure ? "https" : "http"}://${host.host}`;
-    default:
-      return `${host.hostname}:${l.port}`;
+    case "https":
+      return "Web app and API (HTTPS)";
   }
 }
 
@@ -57,7 +51,8 @@ export function StatusDashboard({ initial, host, homeName, timeZone }: { initial
   }, REFRESH_MS);
 
   const tcp = status.listeners.find((l) => l.protocol === "mqtt");
-  const brokerUrl = tcp ? `mqtt://${host.hostname}:${tcp.port}` : undefined;
+  const brokerUrl = tcp ? listenerUrl(tcp, host) : undefined;
+  const external = status.mqtt.mode === "external";
   const clients = status.mqtt.clients;
   return (
     <div className="dashboard">
@@ -89,8 +84,10 @@ export function StatusDashboard({ initial, host, homeName, timeZone }: { initial
             <dd>{formatCount(status.mqtt.messagesTotal)}</dd>
           </div>
           <div className="stat">
-            <dt>Broker</dt>
-            <dd className={status.mqtt.connected ? "text-ok" : "text-danger"}>{status.mqtt.connected ? "Running" : "Stopped"}</dd>
+            <dt>{external ? "External broker" : "Broker"}</dt>
+            <dd className={status.mqtt.connected ? "text-ok" : "text-danger"}>
+              {external ? (status.mqtt.connected ? "Connected" : "Offline") : status.mqtt.connected ? "Running" : "Stopped"}
+            </dd>
           </div>
           <div className="stat">
             <dt>Database</dt>
@@ -109,29 +106,35 @@ export function StatusDashboard({ initial, host, homeName, timeZone }: { initial
           <h2 id="clients-title" className="card-title">
             Connected clients <span className="count">{clients.length}</span>
           </h2>
-          <ClientList clients={clients} now={serverNow(status)} timeZone={timeZone} brokerUrl={brokerUrl} />
+          {external ? (
+            <p className="empty-inline">Hearth uses an external MQTT broker; its clients are listed by that broker.</p>
+          ) : (
+            <ClientList clients={clients} now={serverNow(status)} timeZone={timeZone} brokerUrl={brokerUrl} />
+          )}
         </section>
 
         <div className="stack">
           <ConnectDevice status={status} host={host} />
-          <section className="card" aria-labelledby="listeners-title">
-            <h2 id="listeners-title" className="card-title">
-              Listeners
-            </h2>
-            <ul className="rows" aria-label="Listeners">
-              {status.listeners.map((l) => (
-                <li key={`${l.protocol}-${l.port}-${l.path ?? ""}`} className="row">
-                  <span className="row-label">{listenerLabel(l)}</span>
-                  <span className="row-value">
-                    <code>{listenerValue(l, host)}</code>
-                    <span className="row-detail">
-                      bound to {l.address}:{l.port}
+          {status.listeners.length > 0 && (
+            <section className="card" aria-labelledby="listeners-title">
+              <h2 id="listeners-title" className="card-title">
+                Listeners
+              </h2>
+              <ul className="rows" aria-label="Listeners">
+                {status.listeners.map((l) => (
+                  <li key={`${l.protocol}-${l.port}-${l.path ?? ""}`} className="row">
+                    <span className="row-label">{listenerLabel(l)}</span>
+                    <span className="row-value">
+                      <code>{listenerUrl(l, host)}</code>
+                      <span className="row-detail">
+                        bound to {l.address}:{l.port}
+                      </span>
                     </span>
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </section>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
         </div>
       </div>
     </div>

@@ -1,7 +1,7 @@
 "use client";
 import { useId, useState, type InputHTMLAttributes, type Ref } from "react";
 
-type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "className" | "aria-invalid" | "aria-describedby">;
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "className" | "aria-invalid" | "aria-describedby">;
 
 interface TextFieldProps extends InputProps {
   label: string;
@@ -13,8 +13,9 @@ interface TextFieldProps extends InputProps {
 }
 
 /** A labelled input with an optional hint and an inline error the screen reader hears with it. */
-export function TextField({ label, hint, error, revealable = false, type = "text", ref, ...input }: TextFieldProps) {
-  const id = useId();
+export function TextField({ id: idProp, label, hint, error, revealable = false, type = "text", ref, ...input }: TextFieldProps) {
+  const generatedId = useId();
+  const id = idProp ?? generatedId;
   const [shown, setShown] = useState(false);
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;

@@ -2,6 +2,7 @@
 import { useEffect, useId, useMemo, useState } from "react";
 
 interface TimeZoneFieldProps {
+  id?: string;
   value: string;
   onChange: (value: string) => void;
   error?: string | undefined;
@@ -21,8 +22,9 @@ function localTimeIn(zone: string): string | undefined {
 }
 
 /** A searchable time zone input: type "Ber" and pick Europe/Berlin. Preset to this device's zone. */
-export function TimeZoneField({ value, onChange, error }: TimeZoneFieldProps) {
-  const id = useId();
+export function TimeZoneField({ id: idProp, value, onChange, error }: TimeZoneFieldProps) {
+  const generatedId = useId();
+  const id = idProp ?? generatedId;
   // The list and the device's zone are only known in the browser; filled in after hydration.
   const [zones, setZones] = useState<string[]>([]);
   const [detected, setDetected] = useState<string>();

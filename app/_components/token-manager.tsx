@@ -95,6 +95,9 @@ export function TokenManager({ initial, renderedAt, timeZone }: { initial: ApiTo
         {notice}
       </p>
 
+      <h3 className="subhead">
+        Your tokens <span className="count">{tokens.length}</span>
+      </h3>
       {tokens.length === 0 ? (
         <p className="empty-inline">No tokens yet. Create one for each script or app, so you can revoke them one at a time.</p>
       ) : (

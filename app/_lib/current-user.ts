@@ -6,11 +6,11 @@ import { hub } from "./hub";
 import { SESSION_COOKIE } from "./session-cookie";
 
 /** For pages: the signed-in person, or a redirect to onboarding (no owner yet) or the login page. */
-export async function requireUser(): Promise<{ api: HubApi; principal: Principal }> {
+export async function requireUser(returnTo = "/"): Promise<{ api: HubApi; principal: Principal }> {
   const api = await hub();
   if (api.auth.needsOnboarding()) redirect("/onboarding");
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   const principal = token ? api.auth.authenticate({ sessionToken: token }) : undefined;
-  if (!principal) redirect("/login");
+  if (!principal) redirect(returnTo === "/" ? "/login" : `/login?next=${encodeURIComponent(returnTo)}`);
   return { api, principal };
 }

@@ -15,7 +15,7 @@ function initials(name: string): string {
 }
 
 export default async function ProfilePage() {
-  const { api, principal } = await requireUser();
+  const { api, principal } = await requireUser("/profile");
   const { user } = principal;
   const home = api.home();
   const timeZone = home?.timeZone ?? "UTC";

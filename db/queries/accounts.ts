@@ -112,9 +112,12 @@ export function insertApiToken(
     .get();
 }
 
-export function findTokenUser(db: HubDatabase, tokenHash: string): (User & { tokenId: number }) | undefined {
+export function findTokenUser(
+  db: HubDatabase,
+  tokenHash: string,
+): (User & { tokenId: number; tokenLastUsedAt: number | null }) | undefined {
   return db
-    .select({ ...userColumns, tokenId: apiTokens.id })
+    .select({ ...userColumns, tokenId: apiTokens.id, tokenLastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(users, eq(apiTokens.userId, users.id))
     .where(eq(apiTokens.tokenHash, tokenHash))

@@ -31,7 +31,7 @@ describe("AccountService", () => {
     const s = service();
     await expect(s.onboard({ ...owner, password: "short", timeZone: "Mars/Olympus", username: "a b" }, null)).rejects.toMatchObject({
       code: "invalid_input",
-      message: expect.stringMatching(/username:.*password:.*timeZone:/s) as string,
+      message: expect.stringMatching(/username:.*password:.*time_zone:/s) as string,
     });
     expect(s.needsOnboarding()).toBe(true);
   });

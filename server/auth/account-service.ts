@@ -6,6 +6,8 @@ import type { ApiTokenView, OnboardingInput, Principal, Role, SessionGrant, User
 import { generatePassword, generateSecret, hashPassword, hashSecret, verifyPassword } from "./secrets";
 
 const SESSION_DAYS = 30;
+/** API field names for the service's camelCase ones, so errors name what the caller sent. */
+const API_FIELD_NAMES: Record<string, string> = { locationName: "location_name", timeZone: "time_zone", unitSystem: "unit_system" };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const usernameSchema = z
@@ -48,7 +50,7 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues
-    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .map((i) => (i.path.length ? `${i.path.map((k) => API_FIELD_NAMES[String(k)] ?? String(k)).join(".")}: ${i.message}` : i.message))
     .join("; ");
   throw new HubError("invalid_input", message);
 }
@@ -145,7 +147,9 @@ export class AccountService {
     if (credentials.bearerToken) {
       const found = q.findTokenUser(this.#db, hashSecret(credentials.bearerToken));
       if (!found) return undefined;
-      q.touchApiToken(this.#db, found.tokenId, this.#now());
+      // "Last used" to the minute: a tool polling every second must not mean a database write per request.
+      const now = this.#now();
+      if (found.tokenLastUsedAt === null || now - found.tokenLastUsedAt > 60_000) q.touchApiToken(this.#db, found.tokenId, now);
       return { user: toUserView(found), via: "token" };
     }
     if (credentials.sessionToken) {
