@@ -144,3 +144,20 @@ describe("embedded broker transport", () => {
     expect((await connect(t.mqttUrl)).connected).toBe(true);
   });
 });
+
+describe("embedded broker shutdown", () => {
+  it("stops cleanly while a new subscription is still receiving many retained messages", async () => {
+    const t = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" });
+    const pub = await connect(t.mqttUrl);
+    await Promise.all(
+      Array.from({ length: 500 }, (_, i) => pub.publishAsync(`retained/${i}`, "x".repeat(2000), { qos: 0, retain: true })),
+    );
+    await pub.publishAsync("retained/last", "x", { qos: 1, retain: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sub = await connect(t.mqttUrl);
+    sub.subscribe("retained/#");
+    await new Promise<void>((resolve) => sub.once("message", () => resolve()));
+    await t.stop(); // an unhandled stream error here fails the run as an uncaught exception
+    expect(t.broker.stats().connected).toBe(false);
+  });
+});

@@ -89,8 +89,9 @@ export class EmbeddedBroker implements MqttBus {
     }
     this.#level = level;
     // No fixed broker id: aedes tells its own wills from a previous run's by id (aedes issue 754).
+    const persistence = guardRetainedStreams(aedesPersistenceLevel(level), this.#log);
     const aedes = await Aedes.createBroker({
-      persistence: aedesPersistenceLevel(level),
+      persistence,
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       // One frozen client must not stall delivery to everyone else (docs/Aedes.md, drainTimeout).
       drainTimeout: 30_000,
@@ -297,6 +298,25 @@ export class EmbeddedBroker implements MqttBus {
     if (!this.#aedes || this.#aedes.closed) throw new HubError("hub_unavailable", "the MQTT broker is not running");
     return this.#aedes;
   }
+}
+
+interface RetainedStreamSource {
+  createRetainedStreamCombi(patterns: string[]): NodeJS.ReadableStream;
+}
+
+/**
+ * aedes pipes the retained stream of a SUBSCRIBE into the client with no error handler
+ * (lib/handlers/subscribe.js), so a store closed mid-stream at shutdown would be an uncaught exception.
+ */
+function guardRetainedStreams(persistence: unknown, log: Logger): unknown {
+  const source = persistence as RetainedStreamSource;
+  const original = source.createRetainedStreamCombi.bind(source);
+  source.createRetainedStreamCombi = (patterns) => {
+    const stream = original(patterns);
+    stream.on("error", (err: Error) => log.debug({ err: err.message }, "retained stream ended early"));
+    return stream;
+  };
+  return persistence;
 }
 
 function toMessage(packet: AedesPublishPacket): MqttMessage {
