@@ -41,6 +41,17 @@ async function main(): Promise<void> {
       `${simulation.rate ?? simulation.devices} msg/s, discovery prefix ${simulation.prefix ?? "homeassistant"}`,
   );
   const startedAt = performance.now();
+  // Handlers go in before any device connects: a signal during start-up still ends cleanly.
+  let signalled: NodeJS.Signals | undefined;
+  let stopOnSignal: ((signal: NodeJS.Signals) => void) | undefined;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      // A second signal while stopping means "now".
+      if (signalled) process.exit(130);
+      signalled = signal;
+      stopOnSignal?.(signal);
+    });
+  }
   let sim: SimulationHandle;
   try {
     sim = await startSimulation({ ...simulation, log: (line) => console.log(line) });
@@ -70,14 +81,9 @@ async function main(): Promise<void> {
     console.log(`stopped (${reason}) after ${elapsed.toFixed(1)} s: sent ${stats.sent}, commands obeyed ${stats.commands}, dropped ${stats.dropped}`);
     process.exit(0);
   };
+  stopOnSignal = (signal) => void stop(signal);
   const durationTimer = cli.durationS === undefined ? undefined : setTimeout(() => void stop("duration reached"), cli.durationS * 1000);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      // A second signal while stopping means "now".
-      if (stopping) process.exit(130);
-      void stop(signal);
-    });
-  }
+  if (signalled) void stop(signalled);
 }
 
 main().catch(fail);
