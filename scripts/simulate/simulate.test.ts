@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmbeddedBroker } from "@/server/mqtt/embedded-broker";
 import { type TestHub, startTestHub } from "@/server/testing/test-hub";
-import { type SimulationHandle, type SimulationOptions, type SimulationTuning, startSimulation } from "./simulation";
+import { provisionedUsername, type SimulationHandle, type SimulationOptions, type SimulationTuning, startSimulation } from "./simulation";
 import { SimulationError } from "./simulation-error";
 
 const FAST: Partial<SimulationTuning> = {
@@ -253,7 +253,7 @@ describe("npm run simulate", () => {
       // The second run finds the users and renews their passwords.
       const sim = await simulate(t, { credentials: { kind: "provision", dataDir: t.dataDir } });
       const users = t.hub.accounts.listMqttUsers().map((u) => u.username);
-      expect(users.sort()).toEqual(sim.devices.map((d) => `sim-${d.clientId}`).sort());
+      expect(users.sort()).toEqual(sim.devices.map((d) => provisionedUsername(d)).sort());
       const clients = brokerOf(t).clients();
       for (const d of sim.devices) expect(clients.find((c) => c.clientId === d.clientId)?.username).toBe(d.username);
       await sim.stop();

@@ -101,10 +101,10 @@ async function credentialsFor(devices: readonly SimulatedDevice[], credentials: 
   } else if (credentials.kind === "provision") {
     // Loaded only when asked for: it opens the hub's SQLite database and needs argon2.
     const { provisionMqttUsers } = await import("./provision");
-    const requests = devices.map((d) => ({ username: `sim-${d.clientId}`, description: `simulator: ${d.kind} (home ${d.home})` }));
+    const requests = devices.map((d) => ({ username: provisionedUsername(d), description: `simulator: ${d.kind} (home ${d.home})` }));
     const passwords = await provisionMqttUsers(credentials.dataDir, requests);
     for (const [i, d] of devices.entries()) {
-      const username = requests[i]?.username ?? `sim-${d.clientId}`;
+      const username = requests[i]?.username ?? provisionedUsername(d);
       const password = passwords.get(username);
       if (password !== undefined) byClient.set(d.clientId, { username, password });
     }
@@ -198,3 +198,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 }
 
 export { DEVICES_PER_HOME };
+
+/** The MQTT user `--provision` creates for a device: readable in the hub's settings, one per device. */
+export function provisionedUsername(d: { kind: string; home: number }): string {
+  return `sim-home${d.home}-${d.kind}`;
+}
