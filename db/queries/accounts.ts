@@ -161,12 +161,15 @@ export function listMqttUsers(db: HubDatabase): MqttUser[] {
   return db.select(mqttUserColumns).from(mqttUsers).orderBy(asc(mqttUsers.username)).all();
 }
 
-export function findMqttUserHash(db: HubDatabase, username: string): string | undefined {
+export function findMqttUserCredentials(
+  db: HubDatabase,
+  username: string,
+): { passwordHash: string; lastConnectedAt: number | null } | undefined {
   return db
-    .select({ passwordHash: mqttUsers.passwordHash })
+    .select({ passwordHash: mqttUsers.passwordHash, lastConnectedAt: mqttUsers.lastConnectedAt })
     .from(mqttUsers)
     .where(eq(mqttUsers.username, username))
-    .get()?.passwordHash;
+    .get();
 }
 
 export function findMqttUser(db: HubDatabase, username: string): MqttUser | undefined {

@@ -88,4 +88,15 @@ describe("AccountService", () => {
     s.revokeMqttUser("shelly-1");
     expect(await s.checkMqttCredentials("shelly-1", Buffer.from(fresh), false)).toBe("bad_credentials");
   });
+
+  it("answers a burst of identical MQTT logins (a reconnect storm) consistently", async () => {
+    const s = service();
+    const { password } = await s.addMqttUser({ username: "bridge" });
+    const results = await Promise.all([
+      ...Array.from({ length: 20 }, () => s.checkMqttCredentials("bridge", Buffer.from(password), false)),
+      ...Array.from({ length: 5 }, () => s.checkMqttCredentials("bridge", Buffer.from("wrong-password"), false)),
+    ]);
+    expect(results.filter((r) => r === "ok")).toHaveLength(20);
+    expect(results.slice(20)).toEqual(Array(5).fill("bad_credentials"));
+  });
 });

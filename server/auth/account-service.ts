@@ -70,6 +70,7 @@ export class AccountService {
   // Verified MQTT passwords by stored hash: a reconnect storm must not cost one argon2 run per client.
   // Keyed by the hash, so a password changed from the CLI in another process misses the cache.
   readonly #mqttVerified = new Map<string, string>();
+  readonly #mqttVerifying = new Map<string, Promise<boolean>>();
 
   constructor(deps: AccountServiceDeps) {
     this.#db = deps.db;
@@ -215,21 +216,28 @@ export class AccountService {
     allowAnonymous: boolean,
   ): Promise<"ok" | "bad_credentials" | "not_authorized"> {
     if (username === undefined || username === "") return allowAnonymous ? "ok" : "not_authorized";
-    const hash = q.findMqttUserHash(this.#db, username);
+    const found = q.findMqttUserCredentials(this.#db, username);
     const secret = password?.toString("utf8") ?? "";
-    if (!hash) {
+    if (!found) {
       await verifyPassword(await dummyHash(), secret);
       return "bad_credentials";
     }
+    const hash = found.passwordHash;
     const digest = hashSecret(`${hash}\0${secret}`);
-    if (this.#mqttVerified.get(hash) === digest) {
-      q.touchMqttUser(this.#db, username, this.#now());
-      return "ok";
+    if (this.#mqttVerified.get(hash) !== digest) {
+      // One argon2 run per distinct attempt: a reconnect storm of the same device shares it.
+      let pending = this.#mqttVerifying.get(digest);
+      if (!pending) {
+        pending = verifyPassword(hash, secret).finally(() => this.#mqttVerifying.delete(digest));
+        this.#mqttVerifying.set(digest, pending);
+      }
+      if (!(await pending)) return "bad_credentials";
+      if (this.#mqttVerified.size > 10_000) this.#mqttVerified.clear();
+      this.#mqttVerified.set(hash, digest);
     }
-    if (!(await verifyPassword(hash, secret))) return "bad_credentials";
-    if (this.#mqttVerified.size > 10_000) this.#mqttVerified.clear();
-    this.#mqttVerified.set(hash, digest);
-    q.touchMqttUser(this.#db, username, this.#now());
+    // "Last connected" to the minute: a flapping device must not mean a database write per CONNECT.
+    const now = this.#now();
+    if (found.lastConnectedAt === null || now - found.lastConnectedAt > 60_000) q.touchMqttUser(this.#db, username, now);
     return "ok";
   }
 }

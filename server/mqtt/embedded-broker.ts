@@ -12,6 +12,7 @@ import { HubError } from "../errors";
 import type { Logger } from "../logger";
 import { listenOrThrow } from "../net/listen";
 import { MessageRate } from "./message-rate";
+import { readClientsWithState, skipStatelessClients } from "./session-index";
 import type {
   ListenerInfo,
   MessageHandler,
@@ -89,7 +90,10 @@ export class EmbeddedBroker implements MqttBus {
     }
     this.#level = level;
     // No fixed broker id: aedes tells its own wills from a previous run's by id (aedes issue 754).
-    const persistence = guardRetainedStreams(aedesPersistenceLevel(level), this.#log);
+    const persistence = skipStatelessClients(
+      guardRetainedStreams(aedesPersistenceLevel(level), this.#log),
+      await readClientsWithState(level),
+    );
     const aedes = await Aedes.createBroker({
       persistence,
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
