@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkBuild, prepareHarness, SetupError } from "./bench/harness.mjs";
+import { buildStamp, checkBuild, prepareHarness, SetupError } from "./bench/harness.mjs";
 import { HELP, parseOptions } from "./bench/options.mjs";
 import { installCleanup } from "./bench/processes.mjs";
 import { chooseRuns, fmt, renderMarkdown, summarize } from "./bench/report.mjs";
@@ -128,6 +128,7 @@ async function main() {
   const runs = plan(opts);
   process.stderr.write(`bench: ${runs.length} runs (${opts.scenarios.join(", ")}; ${opts.rounds} round(s)), about ${Math.ceil(estimateSeconds(runs, opts) / 60)} min\n`);
   const t0 = Date.now();
+  const stamp = buildStamp(root);
   const attempts = [];
   let done = 0;
   const ctx = { root, opts, harness, interrupted: () => interrupted, progress: progressLine(() => done, runs.length) };
@@ -137,6 +138,7 @@ async function main() {
     attempts.push(...(await runWithRetries(ctx, run.scenario, run.variant, run.round)));
   }
   if (interrupted) return;
+  env.build_changed = buildStamp(root) !== stamp;
   const elapsedS = (Date.now() - t0) / 1000;
   const chosen = chooseRuns(attempts);
   const rows = summarize(chosen, opts.scenarios);
@@ -145,7 +147,7 @@ async function main() {
   const json = { tool: "hearth-bench", env, options: opts, elapsed_s: Math.round(elapsedS), rows, failed_goals: failed.map((r) => `${r.scenario}: ${r.metric}`), attempts };
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
   fs.writeFileSync(`${base}.md`, markdown);
-  process.stdout.write(`\n${markdown}`);
+  process.stdout.write(`\n${markdown}\n`);
   process.stderr.write(`bench: wrote ${path.relative(root, base)}.json and .md\n`);
   const runErrors = chosen.filter((r) => r.ok === false).length;
   if (runErrors > 0) {

@@ -32,15 +32,10 @@ export async function startHub(root, { auth = false } = {}) {
     for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
       const httpPort = await freePort();
       const mqttPort = await freePort();
-      const levels = {};
+      const log = hubLogCounter();
       const proc = spawnTracked(process.execPath, ["dist/server.js"], {
         cwd: root,
-        // The hub logs at warn here: what it prints under load is worth a look (e.g. "mqtt connection error").
-        onLine: (line) => {
-          if (!line.trim()) return;
-          const level = LEVELS[/"level":(\d+)/.exec(line)?.[1]] ?? "other";
-          levels[level] = (levels[level] ?? 0) + 1;
-        },
+        onLine: log.onLine,
         env: cleanEnv({
           NODE_ENV: "production",
           HEARTH_DATA_DIR: dataDir,
@@ -55,6 +50,7 @@ export async function startHub(root, { auth = false } = {}) {
       const t0 = Date.now();
       const ready = await waitForHealth(proc, httpPort);
       if (ready === "ok") {
+        log.reset(); // our own health polls before start-up completed are not the hub's doing
         return {
           kind: auth ? "hub-auth" : "hub",
           pid: proc.pid,
@@ -63,7 +59,8 @@ export async function startHub(root, { auth = false } = {}) {
           startMs: Date.now() - t0,
           credentials,
           logTail: proc.tail,
-          logCounts: () => ({ ...levels }),
+          logCounts: log.counts,
+          logSamples: log.samples,
           stop: async () => {
             const { forced } = await stopTracked(proc, 5000);
             removeTempDir(dataDir);
@@ -82,6 +79,32 @@ export async function startHub(root, { auth = false } = {}) {
     removeTempDir(dataDir);
     throw err;
   }
+}
+
+/** The hub logs at warn here: what it prints under load is worth a look (e.g. "mqtt connection error"). */
+function hubLogCounter() {
+  let levels = {};
+  let samples = [];
+  return {
+    onLine: (line) => {
+      if (!line.trim()) return;
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        entry = undefined;
+      }
+      const level = LEVELS[entry?.level] ?? "other";
+      levels[level] = (levels[level] ?? 0) + 1;
+      if (entry && samples.length < 3) samples.push(`${level}: ${entry.msg ?? ""}${entry.err?.message ? ` (${entry.err.message})` : ""}`);
+    },
+    reset: () => {
+      levels = {};
+      samples = [];
+    },
+    counts: () => ({ ...levels }),
+    samples: () => [...samples],
+  };
 }
 
 async function waitForHealth(proc, httpPort) {
@@ -154,6 +177,10 @@ export async function startPlainAedes(harness, maxSeconds) {
   throw new Error("unreachable");
 }
 
-export function lastLines(text, n = 3) {
-  return text.trim().split("\n").slice(-n).join(" | ").slice(0, 600) || "(no output)";
+/** The line that says what went wrong (`hearth: ...`, `...Error: ...`) and the last lines, for a one-line error. */
+export function lastLines(text, n = 2) {
+  const lines = text.trim().split("\n").filter((l) => l.trim());
+  const cause = lines.find((l) => /^hearth:|Error\b|EADDRINUSE/.test(l));
+  const picked = [...new Set([cause, ...lines.slice(-n)].filter(Boolean))];
+  return picked.join(" | ").slice(0, 600) || "(no output)";
 }

@@ -48,6 +48,17 @@ export function prepareHarness(root, outDir) {
   };
 }
 
+/** When the hub's build was last written: a change during the bench means runs measured different builds. */
+export function buildStamp(root) {
+  return ["dist/server.js", ".next/BUILD_ID"].map((f) => {
+    try {
+      return fs.statSync(path.join(root, f)).mtimeMs;
+    } catch {
+      return 0;
+    }
+  }).join("/");
+}
+
 /** The hub's build (dist/server.js, dist/cli.js, .next/BUILD_ID): missing is an error, older than sources a warning. */
 export function checkBuild(root) {
   const outputs = ["dist/server.js", "dist/cli.js", ".next/BUILD_ID"];

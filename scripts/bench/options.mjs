@@ -14,7 +14,7 @@ options
   --rounds N         rounds per scenario and broker (default 3)
   --scenarios a,b    subset of: ${SCENARIOS.join(", ")} (default all)
   --duration S       measured window per run in seconds (default 10; latency gets twice that)
-  --quiet-wait S     per run, wait up to S s for other processes to go quiet (default 30; --quick 5)
+  --quiet-wait S     per run, wait up to S s for other processes to go quiet (default 30; --quick 10)
   --retries N        repeat a noisy run up to N times (default 1; --quick 0)
   --no-auth          skip the connections run against the hub with MQTT credentials
   --build            rebuild the hub (npm run build) before measuring
@@ -66,7 +66,7 @@ export function parseOptions(argv) {
     latencyDuration: duration * 2,
     warmup: 2,
     idleSeconds: 10,
-    quietWait: num("quiet-wait", quick ? 5 : 30, 0, 600),
+    quietWait: num("quiet-wait", quick ? 10 : 30, 0, 600),
     noiseLimit: 20,
     retries: Math.round(num("retries", quick ? 0 : 1, 0, 5)),
     auth: !values["no-auth"],

@@ -51,7 +51,7 @@ export function fmt(x) {
   if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString("en-US");
   if (Math.abs(x) >= 100) return x.toFixed(0);
   if (Math.abs(x) >= 10) return x.toFixed(1);
-  return x === Math.round(x) ? String(x) : x.toFixed(3);
+  return String(Number(x.toFixed(3)));
 }
 
 /** Per (scenario, variant, round) the last clean attempt, else the last attempt. */
@@ -146,6 +146,7 @@ export function renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS }) 
     "hub = `NODE_ENV=production node dist/server.js` (embedded aedes, LevelDB persistence, anonymous MQTT; " +
       '"with MQTT auth": an MQTT user and password). plain aedes = `aedes-standalone.mjs` (defaults, in-memory persistence).',
   );
+  if (env.build_changed) p("**Warning: dist/ or .next/ was rebuilt while the bench ran; runs may have measured different builds.**");
   if (env.build_stale) p("**Warning: the build (dist/, .next/) is older than the sources; rerun with `--build`.**");
   p();
   p("Cells: median (min-max) over rounds. Ratio: hub / plain aedes.");
@@ -179,7 +180,11 @@ export function renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS }) 
     for (const w of r.warnings ?? []) flags.push(`${tag}: ${w}`);
     if (r.noisy) flags.push(`${tag}: noisy (other processes used ${fmt(Math.max(r.cpu_other_pct ?? 0, r.pre_other_pct ?? 0))} % of a core)`);
     const logged = Object.entries(r.hub_log_lines ?? {}).filter(([level]) => level !== "other");
-    if (logged.length) flags.push(`${tag}: hub logged ${logged.map(([l, n]) => `${n} ${l}`).join(", ")}`);
+    if (logged.length) {
+      const first = (r.hub_log_samples ?? [])[0];
+      const msg = first ? ` (first: ${first.slice(0, 160)})` : "";
+      flags.push(`${tag}: hub logged ${logged.map(([l, n]) => `${n} ${l}`).join(", ")}${msg}`);
+    }
     if (r.stop_forced) flags.push(`${tag}: broker needed SIGKILL to stop`);
   }
   p();

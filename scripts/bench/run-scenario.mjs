@@ -61,10 +61,15 @@ async function runOnce(ctx, scenario, variant, round) {
       env.MQTT_BENCH_PASSWORD = broker.credentials.password; // not on the command line
     }
     const result = await runHarness(harness, args, env, runBudgetSeconds(opts, scenario) * 1000);
-    const { startMs, logCounts } = broker;
+    const { startMs, logCounts, logSamples } = broker;
     const stopped = await broker.stop();
     broker = undefined;
-    const extra = { broker_start_ms: startMs, hub_log_lines: logCounts?.() ?? null, stop_forced: stopped.forced };
+    const extra = {
+      broker_start_ms: startMs,
+      hub_log_lines: logCounts?.() ?? null,
+      hub_log_samples: logSamples?.() ?? null,
+      stop_forced: stopped.forced,
+    };
     return annotate({ ...result, ...base, ...extra }, opts);
   } catch (err) {
     return annotate({ ...base, ok: false, errors: [String(err?.message ?? err)] }, opts);
