@@ -9,7 +9,7 @@ const next = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "bu
 if (next.status !== 0) process.exit(next.status ?? 1);
 
 await build({
-  entryPoints: { server: "server/main.ts", cli: "server/cli/main.ts" },
+  entryPoints: { server: "server/main.ts", cli: "server/cli/main.ts", "broker-worker": "server/mqtt/broker-worker.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 const SOURCES = ["app", "server", "devices", "db", "public", "package.json", "package-lock.json", "next.config.ts", "tsconfig.json"];
-const OUTPUTS = [".next/BUILD_ID", "dist/server.js", "dist/cli.js"];
+const OUTPUTS = [".next/BUILD_ID", "dist/server.js", "dist/cli.js", "dist/broker-worker.js"];
 
 function newestMtime(p) {
   let stat;

@@ -6,11 +6,11 @@ import type { Config } from "./config";
 import { EventBus } from "./event-bus";
 import type { HubApi, HubStatus, ListenerView, MqttUserView } from "./hub-api";
 import type { Logger } from "./logger";
-import { EmbeddedBroker } from "./mqtt/embedded-broker";
+import { WorkerBroker } from "./mqtt/worker-broker";
 import { ExternalBroker } from "./mqtt/external-broker";
 import type { MqttBus } from "./mqtt/mqtt-bus";
 import type { TlsMaterial } from "./net/tls-material";
-import { dataPaths } from "./paths";
+import { dataPaths, migrationsFolder } from "./paths";
 
 export interface HubDeps {
   config: Config;
@@ -20,6 +20,8 @@ export interface HubDeps {
   version: string;
   /** Certificate and key when TLS is configured (read once by the caller). */
   tls?: TlsMaterial | undefined;
+  /** The broker thread died: the process cannot serve devices any more (main exits; systemd restarts it). */
+  onFatal?: (err: Error) => void;
   /** The HTTP listener, once bound, for the status page. */
   httpListener?: () => ListenerView | undefined;
 }
@@ -31,7 +33,7 @@ export class Hub {
   /** How every module reaches MQTT: the embedded broker, or a client of HEARTH_MQTT_URL. */
   readonly mqtt: MqttBus & { start(): Promise<void>; stop(): Promise<void> };
   /** The embedded broker; undefined in external-broker mode. */
-  readonly broker: EmbeddedBroker | undefined;
+  readonly broker: WorkerBroker | undefined;
   readonly api: HubApi;
   readonly #deps: HubDeps;
   readonly #startedAt = Date.now();
@@ -50,14 +52,20 @@ export class Hub {
         will: { topic: this.birthTopic, payload: "offline" },
       });
     } else {
-      this.broker = new EmbeddedBroker({
+      this.broker = new WorkerBroker({
         log: log.child({ module: "broker" }),
         bus: this.bus,
-        authenticate: (username, password) => this.accounts.checkMqttCredentials(username, password, config.mqttAnonymous),
-        persistenceDir: dataPaths(config.dataDir).broker,
-        host: config.host,
-        tcpPort: config.mqttPort,
-        tls: deps.tls,
+        workerData: {
+          logLevel: config.logLevel,
+          dbFile: deps.dbFile,
+          migrationsFolder: migrationsFolder(),
+          persistenceDir: dataPaths(config.dataDir).broker,
+          host: config.host,
+          tcpPort: config.mqttPort,
+          tls: deps.tls,
+          allowAnonymous: config.mqttAnonymous,
+        },
+        onCrash: (err) => deps.onFatal?.(err),
       });
       this.mqtt = this.broker;
     }

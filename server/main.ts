@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
 
   let httpListener: ListenerView | undefined;
-  const hub = new Hub({ config, log, db, dbFile: paths.database, version, tls, httpListener: () => httpListener });
+  const hub = new Hub({ config, log, db, dbFile: paths.database, version, tls, httpListener: () => httpListener, onFatal: () => process.exit(1) });
   const live = new WebSocketApi({ log: log.child({ module: "websocket-api" }), api: hub.api, version });
   const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.httpPort, customServer: true, quiet: !config.dev });
   // The HTTP port is bound first, so a port in use fails before anything else starts; requests wait for Next.

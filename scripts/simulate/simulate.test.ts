@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { EmbeddedBroker } from "@/server/mqtt/embedded-broker";
 import { type TestHub, startTestHub } from "@/server/testing/test-hub";
 import { provisionedUsername, type SimulationHandle, type SimulationOptions, type SimulationTuning, startSimulation } from "./simulation";
 import { SimulationError } from "./simulation-error";
@@ -39,9 +38,8 @@ async function simulate(t: TestHub, options: Partial<SimulationOptions> = {}): P
   return sim;
 }
 
-function brokerOf(t: TestHub): EmbeddedBroker {
-  if (!t.hub.broker) throw new Error("the test hub runs without its embedded broker");
-  return t.hub.broker;
+function brokerOf(t: TestHub): TestHub["broker"] {
+  return t.broker;
 }
 
 /** The broker's retained messages under `pattern` (server-side subscriptions read them from the store). */

@@ -141,13 +141,13 @@ export class EmbeddedBroker implements MqttBus {
     );
 
     if (this.#deps.tcpPort > 0) {
-      const server = net.createServer((socket) => this.#handle(socket, socket.remoteAddress ?? null, "tcp"));
+      const server = net.createServer((socket) => this.handleStream(socket, socket.remoteAddress ?? null, "tcp"));
       const port = await listenOrThrow(server, this.#deps.tcpPort, this.#deps.host, "MQTT (HEARTH_MQTT_PORT)");
       this.#servers.push({ server, info: { protocol: "mqtt", address: this.#deps.host, port } });
     }
     if (this.#deps.tls) {
       const server = tls.createServer({ cert: this.#deps.tls.cert, key: this.#deps.tls.key }, (socket) =>
-        this.#handle(socket, socket.remoteAddress ?? null, "tls"),
+        this.handleStream(socket, socket.remoteAddress ?? null, "tls"),
       );
       const port = await listenOrThrow(server, this.#deps.tls.port, this.#deps.host, "MQTTS (HEARTH_MQTTS_PORT)");
       this.#servers.push({ server, info: { protocol: "mqtts", address: this.#deps.host, port } });
@@ -171,11 +171,12 @@ export class EmbeddedBroker implements MqttBus {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const stream = createWebSocketStream(ws);
       stream.on("error", () => stream.destroy());
-      this.#handle(stream, req.socket.remoteAddress ?? null, "ws", req);
+      this.handleStream(stream, req.socket.remoteAddress ?? null, "ws", req);
     });
   }
 
-  #handle(stream: Duplex, address: string | null, transport: ConnectionMeta["transport"], req?: IncomingMessage): void {
+  /** Serves one MQTT connection on any stream (a socket, or a WebSocket relayed from the hub's thread). */
+  handleStream(stream: Duplex, address: string | null, transport: ConnectionMeta["transport"], req?: IncomingMessage): void {
     const aedes = this.#aedes;
     if (!aedes || aedes.closed) {
       stream.destroy();

@@ -6,7 +6,7 @@ import { openDatabase } from "@/db/open-database";
 import { loadConfig } from "../config";
 import { createHttpServer } from "../http/http-server";
 import { Hub } from "../hub";
-import type { EmbeddedBroker } from "../mqtt/embedded-broker";
+import type { WorkerBroker } from "../mqtt/worker-broker";
 import { WebSocketApi } from "../live/websocket-api";
 import { createLogger } from "../logger";
 import { listenOrThrow } from "../net/listen";
@@ -16,7 +16,7 @@ import { dataPaths, migrationsFolder } from "../paths";
 export interface TestHub {
   hub: Hub;
   /** The embedded broker (test hubs always embed one). */
-  broker: EmbeddedBroker;
+  broker: WorkerBroker;
   dataDir: string;
   mqttPort: number;
   httpPort: number;

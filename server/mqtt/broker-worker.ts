@@ -1,0 +1,137 @@
+// The broker thread: aedes, its listeners and its store run here, on an event loop of their own.
+// Next.js enables async hooks (AsyncLocalStorage) in the main thread, which on Node 20 taxes every
+// promise and callback; measured, that cost the broker 15-25 % of its throughput. See worker-broker.ts.
+import { Duplex } from "node:stream";
+import { parentPort, workerData } from "node:worker_threads";
+import { openDatabase } from "@/db/open-database";
+import { AccountService } from "../auth/account-service";
+import { EventBus } from "../event-bus";
+import { isHubError } from "../errors";
+import { createLogger } from "../logger";
+import { type BrokerWorkerData, type FromBroker, type ToBroker, type WireMessage, toBuffer } from "./broker-protocol";
+import { EmbeddedBroker } from "./embedded-broker";
+import type { MqttMessage } from "./mqtt-bus";
+
+const STATS_EVERY_MS = 1000;
+
+if (!parentPort) throw new Error("broker-worker.ts runs as a worker thread");
+const port = parentPort;
+const data = workerData as BrokerWorkerData;
+const post = (msg: FromBroker) => port.postMessage(msg);
+const toWire = (m: MqttMessage): WireMessage => ({ topic: m.topic, payload: m.payload, qos: m.qos, retain: m.retain });
+
+const log = createLogger(data.logLevel).child({ module: "broker" });
+// Its own connection to the hub's database (WAL allows it): CONNECT checks need no round trip to the hub.
+const db = openDatabase({ file: data.dbFile, migrationsFolder: data.migrationsFolder });
+const accounts = new AccountService({ db });
+const bus = new EventBus(log);
+const broker = new EmbeddedBroker({
+  log,
+  bus,
+  authenticate: (username, password) => accounts.checkMqttCredentials(username, password, data.allowAnonymous),
+  persistenceDir: data.persistenceDir,
+  host: data.host,
+  tcpPort: data.tcpPort,
+  tls: data.tls ? { port: data.tls.port, cert: toBuffer(data.tls.cert), key: toBuffer(data.tls.key) } : undefined,
+});
+bus.on("mqttClientConnected", (info) => post({ type: "clientConnected", info }));
+bus.on("mqttClientDisconnected", (info) => post({ type: "clientDisconnected", info }));
+
+const subscriptions = new Map<number, () => Promise<void>>();
+const sockets = new Map<number, Duplex>();
+let statsTimer: NodeJS.Timeout | undefined;
+
+/** A WebSocket connection accepted by the hub's HTTP server, as a stream for aedes. */
+function openSocket(connId: number, address: string | null): void {
+  const stream = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      post({ type: "wsWrite", connId, data: chunk });
+      callback();
+    },
+    final(callback) {
+      post({ type: "wsEnd", connId });
+      callback();
+    },
+    destroy(err, callback) {
+      if (sockets.delete(connId)) post({ type: "wsEnd", connId });
+      callback(err);
+    },
+  });
+  stream.on("error", () => stream.destroy());
+  sockets.set(connId, stream);
+  broker.handleStream(stream, address, "ws");
+}
+
+async function handle(msg: ToBroker): Promise<void> {
+  switch (msg.type) {
+    case "subscribe": {
+      const { subId } = msg;
+      const unsubscribe = await broker.subscribe(msg.pattern, (m) => post({ type: "message", subId, message: toWire(m) }), {
+        retained: msg.retained,
+      });
+      subscriptions.set(subId, unsubscribe);
+      return;
+    }
+    case "unsubscribe":
+      await subscriptions.get(msg.subId)?.();
+      subscriptions.delete(msg.subId);
+      return;
+    case "publish":
+      await broker.publish(msg.message.topic, toBuffer(msg.message.payload), { qos: msg.message.qos, retain: msg.message.retain });
+      return;
+    case "readRetained":
+      post({ type: "reply", reqId: msg.reqId, messages: (await broker.readRetained(msg.pattern)).map(toWire) });
+      return;
+    case "disconnectUser":
+      broker.disconnectUser(msg.username);
+      return;
+    case "wsOpen":
+      openSocket(msg.connId, msg.address);
+      return;
+    case "wsData":
+      sockets.get(msg.connId)?.push(toBuffer(msg.data));
+      return;
+    case "wsClose": {
+      const stream = sockets.get(msg.connId);
+      sockets.delete(msg.connId);
+      stream?.push(null);
+      stream?.destroy();
+      return;
+    }
+    case "stop":
+      clearInterval(statsTimer);
+      await broker.stop();
+      db.$client.close();
+      post({ type: "stopped" });
+      port.close();
+      return;
+  }
+}
+
+port.on("message", (msg: ToBroker) => {
+  const reqId = "reqId" in msg && msg.type !== "readRetained" ? msg.reqId : undefined;
+  handle(msg).then(
+    () => {
+      if (reqId !== undefined) post({ type: "reply", reqId });
+    },
+    (err: unknown) => {
+      log.error({ err, type: msg.type }, "broker request failed");
+      const reply = "reqId" in msg ? msg.reqId : undefined;
+      if (reply !== undefined) post({ type: "reply", reqId: reply, error: err instanceof Error ? err.message : String(err) });
+    },
+  );
+});
+
+broker.start().then(
+  () => {
+    post({ type: "ready", listeners: broker.listeners() });
+    statsTimer = setInterval(() => post({ type: "stats", stats: broker.stats() }), STATS_EVERY_MS);
+    statsTimer.unref();
+  },
+  (err: unknown) => {
+    post({ type: "failed", code: isHubError(err) ? err.code : "internal", message: err instanceof Error ? err.message : String(err) });
+    db.$client.close();
+    port.close();
+  },
+);
