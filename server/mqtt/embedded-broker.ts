@@ -12,6 +12,7 @@ import { HubError } from "../errors";
 import type { Logger } from "../logger";
 import { listenOrThrow } from "../net/listen";
 import { MessageRate } from "./message-rate";
+import { cacheRetained } from "./retained-cache";
 import { readClientsWithState, skipStatelessClients } from "./session-index";
 import type {
   ListenerInfo,
@@ -91,7 +92,8 @@ export class EmbeddedBroker implements MqttBus {
     this.#level = level;
     // No fixed broker id: aedes tells its own wills from a previous run's by id (aedes issue 754).
     const persistence = skipStatelessClients(
-      guardRetainedStreams(aedesPersistenceLevel(level), this.#log),
+      // Served from memory, so aedes's retained stream on SUBSCRIBE can no longer fail on a closed store at shutdown.
+      await cacheRetained(aedesPersistenceLevel(level)),
       await readClientsWithState(level),
     );
     const aedes = await Aedes.createBroker({
@@ -303,25 +305,6 @@ export class EmbeddedBroker implements MqttBus {
     if (!this.#aedes || this.#aedes.closed) throw new HubError("hub_unavailable", "the MQTT broker is not running");
     return this.#aedes;
   }
-}
-
-interface RetainedStreamSource {
-  createRetainedStreamCombi(patterns: string[]): NodeJS.ReadableStream;
-}
-
-/**
- * aedes pipes the retained stream of a SUBSCRIBE into the client with no error handler
- * (lib/handlers/subscribe.js), so a store closed mid-stream at shutdown would be an uncaught exception.
- */
-function guardRetainedStreams(persistence: unknown, log: Logger): unknown {
-  const source = persistence as RetainedStreamSource;
-  const original = source.createRetainedStreamCombi.bind(source);
-  source.createRetainedStreamCombi = (patterns) => {
-    const stream = original(patterns);
-    stream.on("error", (err: Error) => log.debug({ err: err.message }, "retained stream ended early"));
-    return stream;
-  };
-  return persistence;
 }
 
 function toMessage(packet: AedesPublishPacket): MqttMessage {
