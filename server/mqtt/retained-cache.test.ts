@@ -17,11 +17,11 @@ describe("retained cache", () => {
     }));
     let reads = 0;
     const store = {
-      createRetainedStream: () => {
+      createRetainedStream: (_pattern: string) => {
         reads++;
         return Readable.from(initial);
       },
-      createRetainedStreamCombi: () => Readable.from([]),
+      createRetainedStreamCombi: (_patterns: string[]) => Readable.from([]),
       storeRetained: (p: { topic: string; payload: Buffer }) => {
         stored.push(p);
         return Promise.resolve();
