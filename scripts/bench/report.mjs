@@ -4,7 +4,8 @@ const THROUGHPUT = { kind: "ratio-min", value: 0.95, text: ">= 0.95x" };
 // "No worse" with a 10 % allowance: medians of sub-millisecond latencies move that much between identical runs.
 const NO_WORSE = { kind: "ratio-max", value: 1.1, text: "no worse (<= 1.10x)" };
 const NOT_MORE = { kind: "not-more", text: "<= plain (worst round)" };
-const IDLE_RSS = { kind: "abs-max", value: 150 * 1024, text: "hub < 150 MiB" };
+// The issue says 150 MB; values are compared in MiB after scaling (150 MB = 143.05 MiB).
+const IDLE_RSS = { kind: "abs-max", value: 150e6 / 1048576, text: "hub < 150 MB (143 MiB)" };
 
 const mib = (kb) => kb / 1024;
 const METRICS = {
