@@ -38,3 +38,11 @@ export class HubError extends Error {
 export function isHubError(err: unknown): err is { code: HubErrorCode; message: string; isHubError: true } {
   return typeof err === "object" && err !== null && (err as { isHubError?: unknown }).isHubError === true;
 }
+
+/** One readable line from validation issues: `field: message; other.field: message`. */
+export function formatIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  rename: (key: string) => string = (k) => k,
+): string {
+  return issues.map((i) => (i.path.length ? `${i.path.map((k) => rename(String(k))).join(".")}: ${i.message}` : i.message)).join("; ");
+}

@@ -1,7 +1,7 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
-import { HTTP_STATUS_BY_CODE, isHubError, type HubErrorCode } from "@/server/errors";
+import { HTTP_STATUS_BY_CODE, HubError, formatIssues, isHubError, type HubErrorCode } from "@/server/errors";
 import type { HubApi, Principal } from "@/server/hub-api";
 import { hub } from "./hub";
 import { SESSION_COOKIE } from "./session-cookie";
@@ -80,25 +80,18 @@ export const publicRoute = <P = Record<string, never>>(handler: Handler<RouteCon
 /** Reads a JSON body with a size limit and validates it; bad input is a 400/413 with a clear message. */
 export async function readJson<T>(req: NextRequest, schema: z.ZodType<T>): Promise<T> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw bodyError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_BODY_BYTES) throw new HubError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw bodyError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HubError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
   let value: unknown;
   try {
     value = text.length === 0 ? {} : JSON.parse(text);
   } catch {
-    throw bodyError("invalid_input", "body is not valid JSON");
+    throw new HubError("invalid_input", "body is not valid JSON");
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const message = parsed.error.issues
-      .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
-      .join("; ");
-    throw bodyError("invalid_input", message);
+    throw new HubError("invalid_input", formatIssues(parsed.error.issues));
   }
   return parsed.data;
-}
-
-function bodyError(code: HubErrorCode, message: string) {
-  return Object.assign(new Error(message), { isHubError: true as const, code });
 }

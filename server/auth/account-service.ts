@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { HubDatabase } from "@/db/open-database";
 import * as q from "@/db/queries/accounts";
-import { HubError } from "../errors";
+import { HubError, formatIssues } from "../errors";
 import type { ApiTokenView, OnboardingInput, Principal, Role, SessionGrant, UserView } from "../hub-api";
 import { generatePassword, generateSecret, hashPassword, hashSecret, verifyPassword } from "./secrets";
 
@@ -49,10 +49,7 @@ function isTimeZone(tz: string): boolean {
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const message = parsed.error.issues
-    .map((i) => (i.path.length ? `${i.path.map((k) => API_FIELD_NAMES[String(k)] ?? String(k)).join(".")}: ${i.message}` : i.message))
-    .join("; ");
-  throw new HubError("invalid_input", message);
+  throw new HubError("invalid_input", formatIssues(parsed.error.issues, (k) => API_FIELD_NAMES[k] ?? k));
 }
 
 export interface AccountServiceDeps {

@@ -1,12 +1,10 @@
 import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
-import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import aedesPersistenceLevel from "aedes-persistence-level";
 import { Level } from "level";
-import { WebSocketServer, createWebSocketStream } from "ws";
 import type { EventBus, MqttClientInfo } from "../event-bus";
 import { HubError } from "../errors";
 import type { Logger } from "../logger";
@@ -53,7 +51,7 @@ interface ConnectionMeta {
   transport: MqttClientInfo["transport"];
 }
 
-/** The in-process aedes broker: TCP, TLS and WebSocket listeners, LevelDB persistence under the data dir. */
+/** aedes with its TCP and TLS listeners and LevelDB store; runs in the broker thread (broker-worker.ts). */
 export class EmbeddedBroker implements MqttBus {
   readonly #deps: EmbeddedBrokerDeps;
   readonly #log: Logger;
@@ -64,7 +62,6 @@ export class EmbeddedBroker implements MqttBus {
   readonly #servers: { server: net.Server; info: ListenerInfo }[] = [];
   #aedes: Aedes | undefined;
   #level: Level<string, Buffer> | undefined;
-  #wss: WebSocketServer | undefined;
   #rateTimer: NodeJS.Timeout | undefined;
   #disposers: (() => void)[] = [];
 
@@ -154,38 +151,18 @@ export class EmbeddedBroker implements MqttBus {
       const port = await listenOrThrow(server, this.#deps.tls.port, this.#deps.host, "MQTTS (HEARTH_MQTTS_PORT)");
       this.#servers.push({ server, info: { protocol: "mqtts", address: this.#deps.host, port } });
     }
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      // MQTT over WebSocket names its subprotocol "mqtt" (3.1.1) or "mqttv3.1" [MQTT-6.0.0-3].
-      handleProtocols: (protocols) => (protocols.has("mqtt") ? "mqtt" : protocols.has("mqttv3.1") ? "mqttv3.1" : false),
-      maxPayload: 16 * 1024 * 1024,
-    });
     this.#log.info({ listeners: this.#servers.map((s) => s.info) }, "mqtt broker started");
   }
 
-  /** Takes an HTTP upgrade to the MQTT-over-WebSocket path; `httpPort` is only for the listener list. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const wss = this.#wss;
-    if (!wss) {
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const stream = createWebSocketStream(ws);
-      stream.on("error", () => stream.destroy());
-      this.handleStream(stream, req.socket.remoteAddress ?? null, "ws", req);
-    });
-  }
-
   /** Serves one MQTT connection on any stream (a socket, or a WebSocket relayed from the hub's thread). */
-  handleStream(stream: Duplex, address: string | null, transport: ConnectionMeta["transport"], req?: IncomingMessage): void {
+  handleStream(stream: Duplex, address: string | null, transport: ConnectionMeta["transport"]): void {
     const aedes = this.#aedes;
     if (!aedes || aedes.closed) {
       stream.destroy();
       return;
     }
     this.#connections.set(stream, { address, transport });
-    aedes.handle(stream, req);
+    aedes.handle(stream);
   }
 
   #onClient(client: Client): void {
@@ -293,7 +270,6 @@ export class EmbeddedBroker implements MqttBus {
     const listenersClosed = Promise.all(
       this.#servers.splice(0).map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
     );
-    this.#wss?.close();
     const aedes = this.#aedes;
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await listenersClosed;
