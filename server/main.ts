@@ -36,7 +36,12 @@ async function main(): Promise<void> {
   const server = createHttpServer({
     log: log.child({ module: "http" }),
     handleRequest: async (req, res) => {
-      if (!ready) throw new Error("request before start-up");
+      if (!ready) {
+        // Bound before the hub starts; a health check in that second gets a clear "not yet".
+        res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" });
+        res.end(JSON.stringify({ error: { code: "hub_unavailable", message: "Hearth is starting" } }));
+        return;
+      }
       const handle = await ready;
       await handle(req, res);
     },
