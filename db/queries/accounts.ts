@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, lt } from "drizzle-orm";
+import { and, asc, count, eq, gt, lt, sql } from "drizzle-orm";
 import type { Queryable as HubDatabase } from "../open-database";
 import { apiTokens, home, mqttUsers, sessions, users } from "../schema";
 
@@ -161,15 +161,16 @@ export function listMqttUsers(db: HubDatabase): MqttUser[] {
   return db.select(mqttUserColumns).from(mqttUsers).orderBy(asc(mqttUsers.username)).all();
 }
 
-export function findMqttUserCredentials(
+/** The CONNECT lookup, prepared once: it runs for every MQTT client that connects. */
+export function prepareMqttCredentialsLookup(
   db: HubDatabase,
-  username: string,
-): { passwordHash: string; lastConnectedAt: number | null } | undefined {
-  return db
+): (username: string) => { passwordHash: string; lastConnectedAt: number | null } | undefined {
+  const statement = db
     .select({ passwordHash: mqttUsers.passwordHash, lastConnectedAt: mqttUsers.lastConnectedAt })
     .from(mqttUsers)
-    .where(eq(mqttUsers.username, username))
-    .get();
+    .where(eq(mqttUsers.username, sql.placeholder("username")))
+    .prepare();
+  return (username) => statement.get({ username });
 }
 
 export function findMqttUser(db: HubDatabase, username: string): MqttUser | undefined {

@@ -68,10 +68,12 @@ export class AccountService {
   // Keyed by the hash, so a password changed from the CLI in another process misses the cache.
   readonly #mqttVerified = new Map<string, string>();
   readonly #mqttVerifying = new Map<string, Promise<boolean>>();
+  readonly #mqttCredentials: ReturnType<typeof q.prepareMqttCredentialsLookup>;
 
   constructor(deps: AccountServiceDeps) {
     this.#db = deps.db;
     this.#now = deps.now ?? Date.now;
+    this.#mqttCredentials = q.prepareMqttCredentialsLookup(deps.db);
   }
 
   needsOnboarding(): boolean {
@@ -213,7 +215,7 @@ export class AccountService {
     allowAnonymous: boolean,
   ): Promise<"ok" | "bad_credentials" | "not_authorized"> {
     if (username === undefined || username === "") return allowAnonymous ? "ok" : "not_authorized";
-    const found = q.findMqttUserCredentials(this.#db, username);
+    const found = this.#mqttCredentials(username);
     const secret = password?.toString("utf8") ?? "";
     if (!found) {
       await verifyPassword(await dummyHash(), secret);
