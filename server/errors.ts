@@ -5,6 +5,7 @@ export type HubErrorCode =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  | "rate_limited"
   | "unprocessable"
   | "device_unavailable"
   | "hub_unavailable"
@@ -18,6 +19,7 @@ export const HTTP_STATUS_BY_CODE: Record<HubErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   unprocessable: 422,
   device_unavailable: 503,
   hub_unavailable: 503,

@@ -99,4 +99,14 @@ describe("AccountService", () => {
     expect(results.filter((r) => r === "ok")).toHaveLength(20);
     expect(results.slice(20)).toEqual(Array(5).fill("bad_credentials"));
   });
+
+  it("makes a guessed password wait after ten failures for one username", async () => {
+    let now = 5_000_000;
+    const s = service(() => now);
+    await s.onboard(owner, null);
+    for (let i = 0; i < 10; i++) await expect(s.login("ada", `guess-${i}`, null)).rejects.toMatchObject({ code: "unauthorized" });
+    await expect(s.login("ada", owner.password, null)).rejects.toMatchObject({ code: "rate_limited" });
+    now += 10 * 60 * 1000 + 1;
+    await expect(s.login("ada", owner.password, null)).resolves.toMatchObject({ user: { username: "ada" } });
+  });
 });

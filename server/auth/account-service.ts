@@ -6,6 +6,9 @@ import type { ApiTokenView, OnboardingInput, Principal, Role, SessionGrant, User
 import { generatePassword, generateSecret, hashPassword, hashSecret, verifyPassword } from "./secrets";
 
 const SESSION_DAYS = 30;
+// Password guessing: after this many failures for one username within the window, logins wait it out.
+const MAX_FAILED_LOGINS = 10;
+const FAILED_LOGIN_WINDOW_MS = 10 * 60 * 1000;
 /** API field names for the service's camelCase ones, so errors name what the caller sent. */
 const API_FIELD_NAMES: Record<string, string> = { locationName: "location_name", timeZone: "time_zone", unitSystem: "unit_system" };
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -68,6 +71,7 @@ export class AccountService {
   // Keyed by the hash, so a password changed from the CLI in another process misses the cache.
   readonly #mqttVerified = new Map<string, string>();
   readonly #mqttVerifying = new Map<string, Promise<boolean>>();
+  readonly #failedLogins = new Map<string, number[]>();
   readonly #mqttCredentials: ReturnType<typeof q.prepareMqttCredentialsLookup>;
 
   constructor(deps: AccountServiceDeps) {
@@ -117,10 +121,22 @@ export class AccountService {
   }
 
   async login(username: string, password: string, userAgent: string | null): Promise<SessionGrant> {
-    const user = typeof username === "string" ? q.findUserByUsername(this.#db, username.trim()) : undefined;
+    const name = username.trim();
+    const now = this.#now();
+    const recent = (this.#failedLogins.get(name) ?? []).filter((at) => now - at < FAILED_LOGIN_WINDOW_MS);
+    if (recent.length >= MAX_FAILED_LOGINS) {
+      const waitMin = Math.ceil((FAILED_LOGIN_WINDOW_MS - (now - (recent[0] ?? now))) / 60_000);
+      throw new HubError("rate_limited", `too many failed logins for "${name}"; try again in ${waitMin} min`);
+    }
+    const user = q.findUserByUsername(this.#db, name);
     // Verify against a dummy hash for unknown users too, so timing does not reveal which usernames exist.
-    const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), typeof password === "string" ? password : "");
-    if (!user || !ok) throw new HubError("unauthorized", "wrong username or password");
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
+    if (!user || !ok) {
+      if (this.#failedLogins.size > 10_000) this.#failedLogins.clear();
+      this.#failedLogins.set(name, [...recent, now]);
+      throw new HubError("unauthorized", "wrong username or password");
+    }
+    this.#failedLogins.delete(name);
     return this.#startSession(user, userAgent);
   }
 
