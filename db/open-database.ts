@@ -13,10 +13,11 @@ export type Queryable = BaseSQLiteDatabase<"sync", Database.RunResult, typeof sc
 export interface OpenDatabaseOptions {
   /** A file path, or ":memory:". */
   file: string;
-  migrationsFolder: string;
+  /** Apply the committed migrations from here; left out by a second connection to a migrated file. */
+  migrationsFolder?: string | undefined;
 }
 
-/** Opens SQLite in WAL mode with foreign keys on, applies the committed migrations and returns drizzle. */
+/** Opens SQLite in WAL mode with foreign keys on, applies the committed migrations if asked, and returns drizzle. */
 export function openDatabase({ file, migrationsFolder }: OpenDatabaseOptions): HubDatabase {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
@@ -26,7 +27,7 @@ export function openDatabase({ file, migrationsFolder }: OpenDatabaseOptions): H
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
     const db = drizzle(sqlite, { schema });
-    migrate(db, { migrationsFolder });
+    if (migrationsFolder) migrate(db, { migrationsFolder });
     return db;
   } catch (err) {
     sqlite.close();

@@ -13,7 +13,6 @@ export interface MqttClientInfo {
 export interface HubEvents {
   mqttClientConnected: MqttClientInfo;
   mqttClientDisconnected: MqttClientInfo;
-  mqttUserRevoked: { username: string };
 }
 
 type Listener<T> = (payload: T) => void;

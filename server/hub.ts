@@ -9,8 +9,10 @@ import type { Logger } from "./logger";
 import { WorkerBroker } from "./mqtt/worker-broker";
 import { ExternalBroker } from "./mqtt/external-broker";
 import type { MqttBus } from "./mqtt/mqtt-bus";
+import type { UpgradeHandler } from "./http/http-server";
+import { WebSocketApi } from "./live/websocket-api";
 import type { TlsMaterial } from "./net/tls-material";
-import { dataPaths, migrationsFolder } from "./paths";
+import { dataPaths } from "./paths";
 
 export interface HubDeps {
   config: Config;
@@ -34,6 +36,8 @@ export class Hub {
   readonly mqtt: MqttBus & { start(): Promise<void>; stop(): Promise<void> };
   /** The embedded broker; undefined in external-broker mode. */
   readonly broker: WorkerBroker | undefined;
+  /** Home Assistant's WebSocket API at /api/websocket. */
+  readonly live: WebSocketApi;
   readonly api: HubApi;
   readonly #deps: HubDeps;
   readonly #startedAt = Date.now();
@@ -58,7 +62,6 @@ export class Hub {
         workerData: {
           logLevel: config.logLevel,
           dbFile: deps.dbFile,
-          migrationsFolder: migrationsFolder(),
           persistenceDir: dataPaths(config.dataDir).broker,
           host: config.host,
           tcpPort: config.mqttPort,
@@ -70,6 +73,7 @@ export class Hub {
       this.mqtt = this.broker;
     }
     this.api = this.#buildApi();
+    this.live = new WebSocketApi({ log: log.child({ module: "websocket-api" }), api: this.api, version: deps.version });
   }
 
   get birthTopic(): string {
@@ -89,7 +93,19 @@ export class Hub {
     this.#deps.log.info({ topic: this.birthTopic }, "birth message published");
   }
 
+  /** The HTTP upgrade paths the hub owns; every other upgrade is Next's. */
+  upgrades(): Record<string, UpgradeHandler> {
+    return {
+      "/mqtt": (req, socket, head) => {
+        if (this.broker) this.broker.handleUpgrade(req, socket, head);
+        else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      },
+      "/api/websocket": (req, socket, head) => this.live.handleUpgrade(req, socket, head),
+    };
+  }
+
   async stop(): Promise<void> {
+    this.live.close();
     if (!this.#started) return;
     this.#started = false;
     // A clean stop does not fire a will (and the embedded broker dies with us): say it ourselves.
@@ -206,7 +222,8 @@ export class Hub {
         },
         revoke: (username) => {
           accounts.revokeMqttUser(username);
-          this.bus.emit("mqttUserRevoked", { username });
+          // Its connections must not outlive the credentials.
+          this.#disconnectMqttUser(username);
         },
       },
       home: () => {

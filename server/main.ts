@@ -8,7 +8,6 @@ import { createHttpServer } from "./http/http-server";
 import { Hub } from "./hub";
 import type { ListenerView } from "./hub-api";
 import { publishHub } from "./hub-slot";
-import { WebSocketApi } from "./live/websocket-api";
 import { createLogger } from "./logger";
 import { listenOrThrow } from "./net/listen";
 import { readTlsMaterial } from "./net/tls-material";
@@ -29,7 +28,6 @@ async function main(): Promise<void> {
 
   let httpListener: ListenerView | undefined;
   const hub = new Hub({ config, log, db, dbFile: paths.database, version, tls, httpListener: () => httpListener, onFatal: () => process.exit(1) });
-  const live = new WebSocketApi({ log: log.child({ module: "websocket-api" }), api: hub.api, version });
   const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.httpPort, customServer: true, quiet: !config.dev });
   // The HTTP port is bound first, so a port in use fails before anything else starts; requests wait for Next.
   let ready: Promise<ReturnType<typeof app.getRequestHandler>> | undefined;
@@ -45,13 +43,7 @@ async function main(): Promise<void> {
       const handle = await ready;
       await handle(req, res);
     },
-    upgrades: {
-      "/mqtt": (req, socket, head) => {
-        if (hub.broker) hub.broker.handleUpgrade(req, socket, head);
-        else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
-      },
-      "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
-    },
+    upgrades: hub.upgrades(),
     rejectUnclaimedUpgrades: !config.dev,
     tls,
   });
@@ -77,7 +69,6 @@ async function main(): Promise<void> {
       // Stop accepting first; keep-alive sockets are closed so close() can finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      live.close();
       await hub.stop();
       publishHub(undefined);
       server.closeAllConnections();

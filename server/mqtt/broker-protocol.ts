@@ -6,7 +6,6 @@ import type { ListenerInfo, MqttStats } from "./mqtt-bus";
 export interface BrokerWorkerData {
   logLevel: LogLevel;
   dbFile: string;
-  migrationsFolder: string;
   persistenceDir: string;
   host: string;
   tcpPort: number;

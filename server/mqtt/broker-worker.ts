@@ -5,7 +5,6 @@ import { Duplex } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "@/db/open-database";
 import { AccountService } from "../auth/account-service";
-import { EventBus } from "../event-bus";
 import { isHubError } from "../errors";
 import { createLogger } from "../logger";
 import { type BrokerWorkerData, type FromBroker, type ToBroker, type WireMessage, toBuffer } from "./broker-protocol";
@@ -22,20 +21,19 @@ const toWire = (m: MqttMessage): WireMessage => ({ topic: m.topic, payload: m.pa
 
 const log = createLogger(data.logLevel).child({ module: "broker" });
 // Its own connection to the hub's database (WAL allows it): CONNECT checks need no round trip to the hub.
-const db = openDatabase({ file: data.dbFile, migrationsFolder: data.migrationsFolder });
+// The hub migrated the file before starting this thread.
+const db = openDatabase({ file: data.dbFile });
 const accounts = new AccountService({ db });
-const bus = new EventBus(log);
 const broker = new EmbeddedBroker({
   log,
-  bus,
+  onClientConnected: (info) => post({ type: "clientConnected", info }),
+  onClientDisconnected: (info) => post({ type: "clientDisconnected", info }),
   authenticate: (username, password) => accounts.checkMqttCredentials(username, password, data.allowAnonymous),
   persistenceDir: data.persistenceDir,
   host: data.host,
   tcpPort: data.tcpPort,
   tls: data.tls ? { port: data.tls.port, cert: toBuffer(data.tls.cert), key: toBuffer(data.tls.key) } : undefined,
 });
-bus.on("mqttClientConnected", (info) => post({ type: "clientConnected", info }));
-bus.on("mqttClientDisconnected", (info) => post({ type: "clientDisconnected", info }));
 
 const subscriptions = new Map<number, () => Promise<void>>();
 const sockets = new Map<number, Duplex>();

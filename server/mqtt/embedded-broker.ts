@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import aedesPersistenceLevel from "aedes-persistence-level";
 import { Level } from "level";
-import type { EventBus, MqttClientInfo } from "../event-bus";
+import type { MqttClientInfo } from "../event-bus";
 import { HubError } from "../errors";
 import type { Logger } from "../logger";
 import { listenOrThrow } from "../net/listen";
@@ -30,7 +30,9 @@ export type MqttAuthenticator = (
 
 export interface EmbeddedBrokerDeps {
   log: Logger;
-  bus: EventBus;
+  /** Told of every client that completes CONNECT and of its going away. */
+  onClientConnected: (info: MqttClientInfo) => void;
+  onClientDisconnected: (info: MqttClientInfo) => void;
   authenticate: MqttAuthenticator;
   persistenceDir: string;
   host: string;
@@ -63,7 +65,6 @@ export class EmbeddedBroker implements MqttBus {
   #aedes: Aedes | undefined;
   #level: Level<string, Buffer> | undefined;
   #rateTimer: NodeJS.Timeout | undefined;
-  #disposers: (() => void)[] = [];
 
   constructor(deps: EmbeddedBrokerDeps) {
     this.#deps = deps;
@@ -135,9 +136,6 @@ export class EmbeddedBroker implements MqttBus {
     this.#rateTimer = setInterval(() => this.#rate.tick(), 1000);
     this.#rateTimer.unref();
 
-    this.#disposers.push(
-      this.#deps.bus.on("mqttUserRevoked", ({ username }) => this.disconnectUser(username)),
-    );
 
     if (this.#deps.tcpPort > 0) {
       const server = net.createServer((socket) => this.handleStream(socket, socket.remoteAddress ?? null, "tcp"));
@@ -176,7 +174,7 @@ export class EmbeddedBroker implements MqttBus {
     };
     this.#clients.set(client, info);
     this.#log.info({ clientId: info.clientId, username: info.username, address: info.address }, "mqtt client connected");
-    this.#deps.bus.emit("mqttClientConnected", info);
+    this.#deps.onClientConnected(info);
   }
 
   #onClientGone(client: Client): void {
@@ -184,7 +182,7 @@ export class EmbeddedBroker implements MqttBus {
     if (!info) return;
     this.#clients.delete(client);
     this.#log.info({ clientId: info.clientId, username: info.username }, "mqtt client disconnected");
-    this.#deps.bus.emit("mqttClientDisconnected", info);
+    this.#deps.onClientDisconnected(info);
   }
 
   /** Closes every connection authenticated as this MQTT user (revoked or password changed). */
@@ -264,7 +262,6 @@ export class EmbeddedBroker implements MqttBus {
 
   /** Stops accepting, closes every client, then closes the store so the next start finds it intact. */
   async stop(): Promise<void> {
-    for (const dispose of this.#disposers.splice(0)) dispose();
     clearInterval(this.#rateTimer);
     // server.close() only resolves once every socket is gone, and aedes.close() is what ends them.
     const listenersClosed = Promise.all(

@@ -60,7 +60,6 @@ export class WorkerBroker implements MqttBus {
   #nextId = 1;
   #stopping = false;
   #stopped: (() => void) | undefined;
-  #disposers: (() => void)[] = [];
 
   constructor(deps: WorkerBrokerDeps) {
     this.#deps = deps;
@@ -112,7 +111,6 @@ export class WorkerBroker implements MqttBus {
       handleProtocols: (protocols) => (protocols.has("mqtt") ? "mqtt" : protocols.has("mqttv3.1") ? "mqttv3.1" : false),
       maxPayload: 16 * 1024 * 1024,
     });
-    this.#disposers.push(this.#deps.bus.on("mqttUserRevoked", ({ username }) => this.disconnectUser(username)));
   }
 
   #crashed(err: Error): void {
@@ -236,7 +234,6 @@ export class WorkerBroker implements MqttBus {
   async stop(): Promise<void> {
     const worker = this.#worker;
     if (!worker || this.#stopping) return;
-    for (const dispose of this.#disposers.splice(0)) dispose();
     const stopped = new Promise<void>((resolve) => {
       this.#stopped = resolve;
       setTimeout(resolve, STOP_TIMEOUT_MS).unref();

@@ -7,7 +7,6 @@ import { loadConfig } from "../config";
 import { createHttpServer } from "../http/http-server";
 import { Hub } from "../hub";
 import type { WorkerBroker } from "../mqtt/worker-broker";
-import { WebSocketApi } from "../live/websocket-api";
 import { createLogger } from "../logger";
 import { listenOrThrow } from "../net/listen";
 import { readTlsMaterial, type TlsMaterial } from "../net/tls-material";
@@ -57,17 +56,13 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
   await hub.start();
   const broker = hub.broker;
   if (!broker) throw new Error("startTestHub runs the embedded broker; build a Hub directly to test HEARTH_MQTT_URL");
-  const live = new WebSocketApi({ log, api: hub.api, version: "test" });
   const server = createHttpServer({
     log,
     handleRequest: (_req, res) => {
       res.statusCode = 404;
       res.end();
     },
-    upgrades: {
-      "/mqtt": (req, socket, head) => broker.handleUpgrade(req, socket, head),
-      "/api/websocket": (req, socket, head) => live.handleUpgrade(req, socket, head),
-    },
+    upgrades: hub.upgrades(),
     rejectUnclaimedUpgrades: true,
     tls,
   });
@@ -82,7 +77,6 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     wsUrl: `${tls ? "wss" : "ws"}://127.0.0.1:${httpPort}/mqtt`,
     tls,
     stop: async () => {
-      live.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await hub.stop();
