@@ -256,7 +256,6 @@ export class EmbeddedBroker implements MqttBus {
       clients: this.#clients.size,
       messagesPerSecond: this.#rate.perSecond(),
       messagesTotal: this.#rate.total(),
-      retained: null,
     };
   }
 

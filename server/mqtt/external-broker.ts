@@ -122,7 +122,6 @@ export class ExternalBroker implements MqttBus {
       clients: 0,
       messagesPerSecond: this.#rate.perSecond(),
       messagesTotal: this.#rate.total(),
-      retained: null,
     };
   }
 

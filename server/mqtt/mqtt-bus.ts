@@ -33,7 +33,6 @@ export interface MqttStats {
   /** Messages published by clients per second, averaged over the last 10 s. */
   messagesPerSecond: number;
   messagesTotal: number;
-  retained: number | null;
 }
 
 /**

@@ -55,7 +55,7 @@ export class WorkerBroker implements MqttBus {
   readonly #sockets = new Map<number, WebSocket>();
   #worker: Worker | undefined;
   #listeners: ListenerInfo[] = [];
-  #stats: MqttStats = { mode: "embedded", connected: false, clients: 0, messagesPerSecond: 0, messagesTotal: 0, retained: null };
+  #stats: MqttStats = { mode: "embedded", connected: false, clients: 0, messagesPerSecond: 0, messagesTotal: 0 };
   #wss: WebSocketServer | undefined;
   #nextId = 1;
   #stopping = false;
