@@ -1,3 +1,4 @@
+import type { HaState } from "./hub-api";
 import type { Logger } from "./logger";
 
 /** A connected MQTT client as the hub sees it. */
@@ -13,6 +14,14 @@ export interface MqttClientInfo {
 export interface HubEvents {
   mqttClientConnected: MqttClientInfo;
   mqttClientDisconnected: MqttClientInfo;
+  /** A discovery config created or changed a slot (entity, device trigger or tag scanner). */
+  entityDiscovered: { slotKey: string; entityId: string | null; isUpdate: boolean };
+  entityRemoved: { slotKey: string; entityId: string | null };
+  deviceRemoved: { deviceId: string };
+  /** HA's state_changed: `newState` null when the entity went away, `oldState` null when it is new. */
+  stateChanged: { entityId: string; oldState: HaState | null; newState: HaState | null };
+  /** A device trigger or tag scanner fired (device_automation / tag), or an event entity received an event. */
+  deviceTriggered: { slotKey: string; deviceId: string | null; eventType: string; data: Record<string, unknown>; at: number };
 }
 
 type Listener<T> = (payload: T) => void;

@@ -117,6 +117,138 @@ export interface Principal {
 }
 
 /** Everything app/ may ask of the running hub. Plain, JSON-safe values only. */
+
+/** Home Assistant's state object, exactly as its REST and WebSocket APIs send it. */
+export interface HaState {
+  entity_id: string;
+  state: string;
+  attributes: Record<string, unknown>;
+  last_changed: string;
+  last_reported: string;
+  last_updated: string;
+  context: HaContext;
+}
+
+export interface HaContext {
+  id: string;
+  parent_id: string | null;
+  user_id: string | null;
+}
+
+export interface EntityView {
+  entity_id: string;
+  unique_id: string | null;
+  component: string;
+  name: string;
+  /** The entity's own name from discovery; null when the entity is the device. */
+  original_name: string | null;
+  device_id: string | null;
+  room_id: string | null;
+  available: boolean;
+  /** The last value the device reported, even while unavailable ("unknown" before any). */
+  last_state: string | null;
+  discovery_topic: string;
+  discovery_id: string;
+  state_topic: string | null;
+  command_topic: string | null;
+  entity_category: string | null;
+  device_class: string | null;
+  enabled_by_default: boolean;
+  origin: string | null;
+}
+
+export interface DeviceTriggerView {
+  discovery_id: string;
+  component: "device_automation" | "tag";
+  type: string | null;
+  subtype: string | null;
+  topic: string | null;
+  payload: string | null;
+  fired_count: number;
+  last_fired: number | null;
+}
+
+export interface DeviceView {
+  id: string;
+  name: string;
+  name_by_user: string | null;
+  original_name: string | null;
+  identifiers: string[];
+  connections: Array<[string, string]>;
+  manufacturer: string | null;
+  model: string | null;
+  model_id: string | null;
+  hw_version: string | null;
+  sw_version: string | null;
+  serial_number: string | null;
+  configuration_url: string | null;
+  suggested_area: string | null;
+  via_device: string | null;
+  /** Hearth's id of the parent device when `via_device` is known. */
+  via_device_id: string | null;
+  room_id: string | null;
+  /** True when every entity with availability is available (devices without availability: true). */
+  available: boolean;
+  origin: string | null;
+  entities: EntityView[];
+  triggers: DeviceTriggerView[];
+  created_at: number;
+  updated_at: number;
+}
+
+/** One MQTT message kept for diagnostics. */
+export interface RecentMessageView {
+  topic: string;
+  payload: string;
+  retained: boolean;
+  at: number;
+}
+
+export interface DiscoveryRecordView {
+  topic: string;
+  payload: string;
+  retained: boolean;
+  at: number;
+  outcome: "accepted" | "unchanged" | "removed" | "rejected" | "illegal" | "migrated";
+  reason: string | null;
+  count: number;
+}
+
+export interface ProblemView {
+  at: number;
+  topic: string;
+  kind: "config" | "template" | "payload";
+  reason: string;
+  count: number;
+}
+
+export interface DeviceDiagnosticsView {
+  device: DeviceView;
+  discovery: DiscoveryRecordView[];
+  /** Expanded configs, per slot. */
+  configs: Array<{ discovery_id: string; component: string; config: Record<string, unknown> }>;
+  recent_messages: RecentMessageView[];
+  problems: ProblemView[];
+}
+
+export interface DiscoveryStatusView {
+  prefix: string;
+  configs_seen: number;
+  accepted: number;
+  rejected: number;
+  entities: number;
+  devices: number;
+  birth_published_at: number | null;
+  recent_rejections: DiscoveryRecordView[];
+}
+
+export interface ServiceCallInput {
+  domain: string;
+  service: string;
+  data: Record<string, unknown>;
+  userId: string | null;
+}
+
 export interface HubApi {
   /** GET /api/health: liveness, no auth. */
   health(): HealthView;
@@ -149,5 +281,31 @@ export interface HubApi {
     revoke(username: string): void;
   };
   home(): HomeView | null;
+  states: {
+    list(): HaState[];
+    find(entityId: string): HaState | undefined;
+  };
+  services: {
+    /** Runs a service; answers with the states it changed (HA's POST /api/services). */
+    call(input: ServiceCallInput): Promise<HaState[]>;
+    /** HA's GET /api/services shape: domains and their services. */
+    list(): Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }>;
+  };
+  devices: {
+    list(): DeviceView[];
+    get(deviceId: string): DeviceView;
+    update(deviceId: string, patch: { name?: string | null }): DeviceView;
+    /** Forgets the device and clears its retained discovery topics so it does not come back. */
+    remove(deviceId: string): Promise<void>;
+    diagnostics(deviceId: string): DeviceDiagnosticsView;
+  };
+  entities: {
+    list(): EntityView[];
+  };
+  discovery: {
+    status(): DiscoveryStatusView;
+    /** Publishes the birth message again so devices re-announce. */
+    announce(): Promise<void>;
+  };
   logger: Logger;
 }

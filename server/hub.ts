@@ -13,6 +13,12 @@ import type { UpgradeHandler } from "./http/http-server";
 import { WebSocketApi } from "./live/websocket-api";
 import type { TlsMaterial } from "./net/tls-material";
 import { dataPaths } from "./paths";
+import { DiscoveryService } from "./discovery/discovery-service";
+import { DeviceRegistry } from "./registry/device-registry";
+import { DeviceViews } from "./registry/device-views";
+import { ServiceCaller } from "./state/service-caller";
+import { StateStore } from "./state/state-store";
+import { HubError } from "./errors";
 
 export interface HubDeps {
   config: Config;
@@ -39,6 +45,11 @@ export class Hub {
   /** Home Assistant's WebSocket API at /api/websocket. */
   readonly live: WebSocketApi;
   readonly api: HubApi;
+  readonly registry: DeviceRegistry;
+  readonly states: StateStore;
+  readonly discovery: DiscoveryService;
+  readonly services: ServiceCaller;
+  readonly views: DeviceViews;
   readonly #deps: HubDeps;
   readonly #startedAt = Date.now();
   #started = false;
@@ -72,12 +83,28 @@ export class Hub {
       });
       this.mqtt = this.broker;
     }
+    this.registry = new DeviceRegistry({ db, bus: this.bus, log: log.child({ module: "registry" }) });
+    this.states = new StateStore({ bus: this.bus, mqtt: this.mqtt, registry: this.registry, log: log.child({ module: "state" }) });
+    this.discovery = new DiscoveryService({
+      mqtt: this.mqtt,
+      registry: this.registry,
+      log: log.child({ module: "discovery" }),
+      prefix: config.discoveryPrefix,
+    });
+    this.services = new ServiceCaller({ mqtt: this.mqtt, registry: this.registry, states: this.states });
+    this.views = new DeviceViews(this.registry, this.states);
     this.api = this.#buildApi();
     this.live = new WebSocketApi({ log: log.child({ module: "websocket-api" }), api: this.api, version: deps.version });
   }
 
   get birthTopic(): string {
     return `${this.#deps.config.discoveryPrefix}/status`;
+  }
+
+  #deviceOrThrow(deviceId: string) {
+    const device = this.registry.findDevice(deviceId);
+    if (!device) throw new HubError("not_found", `no device ${deviceId}`);
+    return device;
   }
 
   /** Closes every connection of an MQTT user (embedded broker only). */
@@ -88,9 +115,12 @@ export class Hub {
   async start(): Promise<void> {
     await this.mqtt.start();
     this.#started = true;
-    // HA's birth message: devices waiting for the controller re-announce on it (DISCOVERY.md §11).
-    await this.mqtt.publish(this.birthTopic, "online", { qos: 1, retain: false });
-    this.#deps.log.info({ topic: this.birthTopic }, "birth message published");
+    // Consumers first, discovery last, so retained configs arrive once everyone listens (STYLE §3.4).
+    this.states.start();
+    const restored = this.registry.load(this.discovery.loadDefinition);
+    for (const entity of restored) this.bus.emit("entityDiscovered", { slotKey: entity.slotKey, entityId: entity.entityId, isUpdate: false });
+    // Subscribes to discovery; the birth message goes out once the retained replay is quiet (DISCOVERY.md §11).
+    await this.discovery.start();
   }
 
   /** The HTTP upgrade paths the hub owns; every other upgrade is Next's. */
@@ -108,6 +138,9 @@ export class Hub {
     this.live.close();
     if (!this.#started) return;
     this.#started = false;
+    await this.discovery.stop();
+    this.states.stop();
+    this.registry.flush();
     // A clean stop does not fire a will (and the embedded broker dies with us): say it ourselves.
     await this.mqtt.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);
     await this.mqtt.stop();
@@ -229,6 +262,48 @@ export class Hub {
       home: () => {
         const h = findHome(db);
         return h ? { locationName: h.locationName, timeZone: h.timeZone, unitSystem: h.unitSystem } : null;
+      },
+      states: {
+        list: () => this.states.list(),
+        find: (entityId) => this.states.find(entityId),
+      },
+      services: {
+        call: (input) => this.services.call(input),
+        list: () => this.services.list(),
+      },
+      devices: {
+        list: () => this.views.devices(),
+        get: (deviceId) => this.views.device(this.#deviceOrThrow(deviceId)),
+        update: (deviceId, patch) => {
+          this.#deviceOrThrow(deviceId);
+          if (patch.name !== undefined) this.registry.renameDevice(deviceId, patch.name === null || patch.name.trim() === "" ? null : patch.name.trim());
+          return this.views.device(this.#deviceOrThrow(deviceId));
+        },
+        remove: async (deviceId) => {
+          this.#deviceOrThrow(deviceId);
+          const removed = this.registry.removeDevice(deviceId);
+          // Clear the broker's copies, or the device comes back as a ghost on the next replay (DISCOVERY.md §10).
+          for (const topic of removed?.discoveryTopics ?? []) await this.mqtt.publish(topic, "", { qos: 1, retain: true });
+          this.registry.flush();
+        },
+        diagnostics: (deviceId) => {
+          const device = this.#deviceOrThrow(deviceId);
+          const slots = this.registry.entitiesOfDevice(deviceId);
+          return {
+            device: this.views.device(device, slots),
+            discovery: this.discovery.records(new Set(slots.map((s) => s.discoveryTopic))),
+            configs: slots.map((s) => ({ discovery_id: s.discoveryId, component: s.component, config: s.raw })),
+            recent_messages: this.states.recentMessages(slots.map((s) => s.slotKey)),
+            problems: slots.flatMap((s) => this.states.problems(s.slotKey)).sort((a, b) => b.at - a.at),
+          };
+        },
+      },
+      entities: {
+        list: () => this.views.entities(),
+      },
+      discovery: {
+        status: () => this.discovery.status(),
+        announce: () => this.discovery.announce(),
       },
     };
   }

@@ -30,6 +30,7 @@ interface Subscription {
 export class ExternalBroker implements MqttBus {
   readonly #deps: ExternalBrokerDeps;
   readonly #subs = new Set<Subscription>();
+  readonly #retained = new Map<string, MqttMessage>();
   readonly #rate = new MessageRate();
   #client: MqttClient | undefined;
   #rateTimer: NodeJS.Timeout | undefined;
@@ -72,6 +73,11 @@ export class ExternalBroker implements MqttBus {
 
   #dispatch(message: MqttMessage): void {
     this.#rate.count();
+    if (message.retain) {
+      // What the broker replayed from its store; live retained publishes reach us with retain=0 (MQTT 3.1.1).
+      if (message.payload.length === 0) this.#retained.delete(message.topic);
+      else this.#retained.set(message.topic, message);
+    }
     for (const sub of this.#subs) {
       // A retained message is the broker replaying its store; only subscribers that asked for it get it.
       if (message.retain && !sub.retained) continue;
@@ -101,6 +107,15 @@ export class ExternalBroker implements MqttBus {
       this.#subs.delete(sub);
       if (![...this.#subs].some((s) => s.pattern === pattern)) await client.unsubscribeAsync(pattern).catch(() => undefined);
     };
+  }
+
+  /** Retained messages seen in the broker's replays (an external broker's store is not ours to read). */
+  readRetained(pattern: string): Promise<MqttMessage[]> {
+    if (!pattern.includes("+") && !pattern.includes("#")) {
+      const exact = this.#retained.get(pattern);
+      return Promise.resolve(exact ? [exact] : []);
+    }
+    return Promise.resolve([...this.#retained.values()].filter((m) => topicMatches(pattern, m.topic)));
   }
 
   async publish(topic: string, payload: string | Buffer, opts: PublishOptions = {}): Promise<void> {

@@ -43,6 +43,8 @@ export interface MqttBus {
   /** Subscribes with MQTT wildcards; the returned function unsubscribes. Handlers must not throw. */
   subscribe(pattern: string, handler: MessageHandler, opts?: SubscribeOptions): Promise<() => Promise<void>>;
   publish(topic: string, payload: string | Buffer, opts?: PublishOptions): Promise<void>;
+  /** The retained messages the broker holds for a pattern (cheap for a topic without wildcards). */
+  readRetained(pattern: string): Promise<MqttMessage[]>;
   /** Connected clients, when the hub can see them (embedded broker only). */
   clients(): MqttClientInfo[];
   listeners(): ListenerInfo[];

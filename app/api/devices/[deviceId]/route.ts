@@ -1,0 +1,22 @@
+// GET/PATCH/DELETE /api/devices/:deviceId — one device; rename it; forget it and clear its retained discovery
+import { z } from "zod";
+import { authedRoute, readJson } from "../../../_lib/route";
+import { requireAdmin } from "../../../_lib/roles";
+
+export const GET = authedRoute<{ deviceId: string }>(({ api, params }) => api.devices.get(params.deviceId));
+
+const patchSchema = z.strictObject({
+  name: z.union([z.string().max(120, "name is longer than 120 characters"), z.null()]).optional(),
+});
+
+export const PATCH = authedRoute<{ deviceId: string }>(async ({ api, req, params, principal }) => {
+  requireAdmin(principal);
+  const patch = await readJson(req, patchSchema);
+  return api.devices.update(params.deviceId, patch);
+});
+
+export const DELETE = authedRoute<{ deviceId: string }>(async ({ api, params, principal }) => {
+  requireAdmin(principal);
+  await api.devices.remove(params.deviceId);
+  return undefined;
+});

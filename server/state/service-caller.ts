@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { PLATFORMS } from "@/devices/components";
+import { isComponent } from "@/devices/components/platform";
+import { haPublishTopic, haQos, haBoolean, pythonStr } from "@/devices/discovery/ha-values";
+import { HubError, formatIssues } from "../errors";
+import type { HaState, ServiceCallInput } from "../hub-api";
+import type { MqttBus } from "../mqtt/mqtt-bus";
+import type { DeviceRegistry } from "../registry/device-registry";
+import type { StateStore } from "./state-store";
+
+const mqttPublishSchema = z.object({
+  topic: haPublishTopic,
+  payload: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  qos: haQos.default(0),
+  retain: haBoolean.default(false),
+  evaluate_payload: z.unknown().optional(),
+});
+
+/** Generic services every entity domain with on/off takes (HA's homeassistant.*). */
+const GENERIC = new Set(["turn_on", "turn_off", "toggle"]);
+
+export interface ServiceCallerDeps {
+  mqtt: MqttBus;
+  registry: DeviceRegistry;
+  states: StateStore;
+}
+
+/**
+ * HA's service layer: resolves targets (`entity_id` string, list or "all"; `device_id`; a `target`
+ * block), then asks the state store to run the service for each domain. `mqtt.publish` publishes.
+ */
+export class ServiceCaller {
+  readonly #deps: ServiceCallerDeps;
+
+  constructor(deps: ServiceCallerDeps) {
+    this.#deps = deps;
+  }
+
+  async call({ domain, service, data, userId }: ServiceCallInput): Promise<HaState[]> {
+    if (domain === "mqtt") {
+      if (service !== "publish") throw new HubError("invalid_input", `service mqtt.${service} not found`);
+      const parsed = mqttPublishSchema.safeParse(data);
+      if (!parsed.success) throw new HubError("invalid_input", formatIssues(parsed.error.issues));
+      const payload = parsed.data.payload === undefined || parsed.data.payload === null ? "" : pythonStr(parsed.data.payload);
+      await this.#deps.mqtt.publish(parsed.data.topic, payload, { qos: parsed.data.qos, retain: parsed.data.retain });
+      return [];
+    }
+    const { targets, fromDevices, rest } = this.#targets(data);
+    if (domain === "homeassistant") {
+      if (!GENERIC.has(service)) throw new HubError("invalid_input", `service homeassistant.${service} not found`);
+      const byDomain = new Map<string, string[]>();
+      for (const id of [...targets, ...fromDevices]) {
+        const d = id.split(".")[0]!;
+        if (!byDomain.has(d)) byDomain.set(d, []);
+        byDomain.get(d)!.push(id);
+      }
+      const changed: HaState[] = [];
+      for (const [d, ids] of byDomain) {
+        if (!isComponent(d) || !Object.hasOwn(PLATFORMS[d].services, service)) continue;
+        changed.push(...(await this.#deps.states.callService(d, service, ids, rest, userId)));
+      }
+      return changed;
+    }
+    if (!isComponent(domain) || !PLATFORMS[domain].isEntity) throw new HubError("invalid_input", `service ${domain}.${service} not found`);
+    if (!Object.hasOwn(PLATFORMS[domain].services, service)) throw new HubError("invalid_input", `service ${domain}.${service} not found`);
+    const ids = targets.includes("all")
+      ? this.#deps.states.list().map((s) => s.entity_id).filter((id) => id.startsWith(`${domain}.`))
+      : [...targets, ...fromDevices.filter((id) => id.startsWith(`${domain}.`))];
+    if (ids.length === 0) throw new HubError("invalid_input", "entity_id is required (a string or a list)");
+    return this.#deps.states.callService(domain, service, ids, rest, userId);
+  }
+
+  /** HA's service list shape (GET /api/services). */
+  list(): Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }> {
+    const out: Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }> = [];
+    const describe = (names: string[]) => Object.fromEntries(names.map((n) => [n, { name: n.replace(/_/g, " "), fields: {} }]));
+    for (const [domain, platform] of Object.entries(PLATFORMS)) {
+      if (!platform.isEntity) continue;
+      out.push({ domain, services: describe(Object.keys(platform.services)) });
+    }
+    out.push({ domain: "homeassistant", services: describe([...GENERIC]) });
+    out.push({ domain: "mqtt", services: describe(["publish"]) });
+    return out;
+  }
+
+  /** Entity ids from `entity_id`, `device_id` and a `target` block; the other keys are service data. */
+  #targets(data: Record<string, unknown>): { targets: string[]; fromDevices: string[]; rest: Record<string, unknown> } {
+    const rest: Record<string, unknown> = { ...data };
+    const target = typeof rest.target === "object" && rest.target !== null ? (rest.target as Record<string, unknown>) : {};
+    delete rest.target;
+    const list = (value: unknown, key: string): string[] => {
+      if (value === undefined || value === null) return [];
+      if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+      if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
+      throw new HubError("invalid_input", `${key} must be a string or a list of strings`);
+    };
+    const entityIds = [...list(rest.entity_id, "entity_id"), ...list(target.entity_id, "target.entity_id")];
+    const deviceIds = [...list(rest.device_id, "device_id"), ...list(target.device_id, "target.device_id")];
+    delete rest.entity_id;
+    delete rest.device_id;
+    const fromDevices: string[] = [];
+    for (const deviceId of deviceIds) {
+      if (!this.#deps.registry.findDevice(deviceId)) throw new HubError("not_found", `unknown device ${deviceId}`);
+      for (const e of this.#deps.registry.entitiesOfDevice(deviceId)) if (e.entityId && !entityIds.includes(e.entityId)) fromDevices.push(e.entityId);
+    }
+    return { targets: [...new Set(entityIds)], fromDevices, rest };
+  }
+}

@@ -1,0 +1,533 @@
+import type { EntityValue, MqttMessageView, PlatformContext, ServiceData } from "@/devices/components/platform";
+import type { AvailabilityEntry } from "@/devices/discovery/entity-config";
+import { compileTemplate, type CompiledTemplate, type RenderOutcome, type TemplateVariables } from "@/devices/templates/ha-template";
+import { HubError } from "../errors";
+import type { EventBus } from "../event-bus";
+import type { HaContext, HaState, ProblemView, RecentMessageView } from "../hub-api";
+import type { Logger } from "../logger";
+import type { MqttBus, MqttMessage } from "../mqtt/mqtt-bus";
+import type { DeviceRegistry, RegisteredEntity } from "../registry/device-registry";
+import { haTimestamp, newContext } from "./context";
+import { topicMatches } from "../mqtt/topic-match";
+import { TopicRouter } from "./topic-router";
+
+/** Attributes a json_attributes payload may not set (HA's MQTT_ATTRIBUTES_BLOCKED, abridged). */
+const BLOCKED_ATTRIBUTES = new Set([
+  "friendly_name",
+  "icon",
+  "entity_picture",
+  "device_class",
+  "unit_of_measurement",
+  "state_class",
+  "supported_features",
+  "assumed_state",
+  "attribution",
+  "restored",
+  "editable",
+  "context_recent_time",
+]);
+
+const RECENT_PER_TOPIC = 10;
+const RECENT_PAYLOAD_CHARS = 2048;
+const PROBLEMS_PER_ENTITY = 20;
+
+/** The message as platforms see it: text decoded once, JSON parsed once and only if asked. */
+class MessageView implements MqttMessageView {
+  readonly topic: string;
+  readonly text: string;
+  readonly bytes: Uint8Array;
+  #json: unknown;
+  #parsed = false;
+
+  constructor(message: MqttMessage) {
+    this.topic = message.topic;
+    this.bytes = message.payload;
+    this.text = message.payload.toString("utf8");
+  }
+
+  get json(): unknown {
+    if (!this.#parsed) {
+      this.#parsed = true;
+      const first = this.text.charCodeAt(0);
+      // Only things that can be JSON: skip the exception for "ON", "online", "21.5abc"...
+      if (first === 123 || first === 91 || first === 34 || first === 45 || (first >= 48 && first <= 57) || first === 116 || first === 102 || first === 110) {
+        try {
+          this.#json = JSON.parse(this.text);
+        } catch {
+          this.#json = undefined;
+        }
+      }
+    }
+    return this.#json;
+  }
+}
+
+type Listener =
+  | { kind: "state"; rt: Runtime; role: string }
+  | { kind: "availability"; rt: Runtime; entry: AvailabilityEntry; index: number }
+  | { kind: "attributes"; rt: Runtime };
+
+interface Runtime {
+  entity: RegisteredEntity;
+  value: EntityValue;
+  jsonAttributes: Record<string, unknown>;
+  /** Per availability topic: last valid message said available. */
+  availability: Map<string, boolean>;
+  latestAvailable: boolean;
+  expired: boolean;
+  state: HaState | null;
+  stateKey: string;
+  lastChanged: number;
+  lastUpdated: number;
+  templates: Map<string, CompiledTemplate | string>;
+  disposers: Array<() => void>;
+  expireTimer: NodeJS.Timeout | undefined;
+  revertTimer: NodeJS.Timeout | undefined;
+  ctx: PlatformContext;
+  firedCount: number;
+  lastFired: number | null;
+  problems: ProblemView[];
+}
+
+export interface StateStoreDeps {
+  bus: EventBus;
+  mqtt: MqttBus;
+  registry: DeviceRegistry;
+  log: Logger;
+  now?: () => number;
+  timeZone?: string;
+}
+
+/**
+ * Latest state of every discovered entity. Listens to each entity's state, availability and attribute
+ * topics, decodes messages through its platform (devices/components), applies HA's availability
+ * rules and emits `stateChanged` facts. Also turns HA service calls into the publishes devices expect.
+ */
+export class StateStore {
+  readonly #deps: StateStoreDeps;
+  readonly #now: () => number;
+  readonly #router: TopicRouter;
+  readonly #runtimes = new Map<string, Runtime>();
+  readonly #byEntityId = new Map<string, Runtime>();
+  readonly #listeners = new Map<string, { set: Set<Listener>; dispose: () => void }>();
+  readonly #recent = new Map<string, RecentMessageView[]>();
+  readonly #loggedProblems = new Set<string>();
+  #disposers: Array<() => void> = [];
+  #messagesDecoded = 0;
+
+  constructor(deps: StateStoreDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#router = new TopicRouter(deps.mqtt, deps.log);
+  }
+
+  start(): void {
+    const { bus } = this.#deps;
+    this.#disposers.push(
+      bus.on("entityDiscovered", ({ slotKey }) => this.#onDiscovered(slotKey)),
+      bus.on("entityRemoved", ({ slotKey }) => this.#onRemoved(slotKey)),
+    );
+  }
+
+  stop(): void {
+    for (const dispose of this.#disposers.splice(0)) dispose();
+    for (const rt of this.#runtimes.values()) this.#teardown(rt);
+    this.#runtimes.clear();
+    this.#byEntityId.clear();
+  }
+
+  get messagesDecoded(): number {
+    return this.#messagesDecoded;
+  }
+
+  list(): HaState[] {
+    const out: HaState[] = [];
+    for (const rt of this.#byEntityId.values()) if (rt.state) out.push(rt.state);
+    return out;
+  }
+
+  find(entityId: string): HaState | undefined {
+    return this.#byEntityId.get(entityId)?.state ?? undefined;
+  }
+
+  isAvailable(entityId: string): boolean {
+    const rt = this.#byEntityId.get(entityId);
+    return rt ? this.#available(rt) : false;
+  }
+
+  /** The last value the device reported (kept while unavailable). */
+  lastValue(entityId: string): string | null {
+    return this.#byEntityId.get(entityId)?.value.state ?? null;
+  }
+
+  triggerStats(slotKey: string): { firedCount: number; lastFired: number | null } {
+    const rt = this.#runtimes.get(slotKey);
+    return { firedCount: rt?.firedCount ?? 0, lastFired: rt?.lastFired ?? null };
+  }
+
+  problems(slotKey: string): ProblemView[] {
+    return [...(this.#runtimes.get(slotKey)?.problems ?? [])];
+  }
+
+  /** The last messages seen on the topics the given slots listen to. */
+  recentMessages(slotKeys: string[]): RecentMessageView[] {
+    const topics = new Set<string>();
+    for (const key of slotKeys) {
+      const rt = this.#runtimes.get(key);
+      if (!rt) continue;
+      for (const t of listenedTopics(rt)) topics.add(t);
+    }
+    const out: RecentMessageView[] = [];
+    const filters = [...topics];
+    for (const [topic, messages] of this.#recent) {
+      if (topics.has(topic) || filters.some((f) => topicMatches(f, topic))) out.push(...messages);
+    }
+    return out.sort((a, b) => b.at - a.at).slice(0, 50);
+  }
+
+  /** Runs a service call for entities of one domain; returns the states it changed. */
+  async callService(domain: string, service: string, entityIds: string[], data: ServiceData, userId: string | null): Promise<HaState[]> {
+    const context = newContext(userId, null, this.#now());
+    const targets: Runtime[] = [];
+    for (const entityId of entityIds) {
+      const rt = this.#byEntityId.get(entityId);
+      if (!rt) throw new HubError("not_found", `unknown entity ${entityId}`);
+      if (rt.entity.component !== domain) throw new HubError("invalid_input", `${domain}.${service} cannot act on ${entityId}`);
+      if (!Object.hasOwn(rt.entity.platform.services, service)) throw new HubError("invalid_input", `service ${domain}.${service} not found`);
+      targets.push(rt);
+    }
+    const reachable = targets.filter((rt) => this.#available(rt));
+    if (targets.length > 0 && reachable.length === 0) {
+      throw new HubError("device_unavailable", `${targets.map((rt) => rt.entity.entityId).join(", ")} ${targets.length === 1 ? "is" : "are"} unavailable`);
+    }
+    const changed: HaState[] = [];
+    for (const rt of reachable) {
+      const { entity } = rt;
+      const handler = entity.platform.services[service]!;
+      const result = handler(entity.platformConfig, rt.value, data, rt.ctx);
+      if (!result.ok) throw new HubError("invalid_input", `${entity.entityId}: ${result.error}`);
+      for (const p of result.publishes) {
+        await this.#deps.mqtt.publish(p.topic, p.payload, { qos: p.qos ?? entity.common.qos, retain: p.retain ?? entity.common.retain });
+      }
+      if (result.optimistic && entity.platform.isOptimistic(entity.platformConfig)) {
+        rt.value = result.optimistic;
+        if (this.#refresh(rt, context) && rt.state) changed.push(rt.state);
+      }
+    }
+    return changed;
+  }
+
+  #onDiscovered(slotKey: string): void {
+    const entity = this.#deps.registry.findSlot(slotKey);
+    if (!entity) return;
+    const previous = this.#runtimes.get(slotKey);
+    if (previous) this.#teardown(previous);
+    const rt: Runtime = previous
+      ? { ...previous, entity, templates: new Map(), disposers: [], expireTimer: undefined, revertTimer: undefined, ctx: undefined as unknown as PlatformContext }
+      : {
+          entity,
+          value: entity.platform.initialValue(entity.platformConfig),
+          jsonAttributes: {},
+          availability: new Map(),
+          latestAvailable: false,
+          expired: false,
+          state: null,
+          stateKey: "",
+          lastChanged: this.#now(),
+          lastUpdated: this.#now(),
+          templates: new Map(),
+          disposers: [],
+          expireTimer: undefined,
+          revertTimer: undefined,
+          ctx: undefined as unknown as PlatformContext,
+          firedCount: 0,
+          lastFired: null,
+          problems: [],
+        };
+    rt.ctx = this.#platformContext(rt);
+    if (previous) {
+      // An updated config keeps per-topic availability for topics that remain (DISCOVERY.md §9).
+      const topics = new Set(entity.common.availability?.entries.map((e) => e.topic) ?? []);
+      for (const topic of [...rt.availability.keys()]) if (!topics.has(topic)) rt.availability.delete(topic);
+      if (previous.entity.entityId !== entity.entityId && previous.entity.entityId) this.#byEntityId.delete(previous.entity.entityId);
+    }
+    this.#runtimes.set(slotKey, rt);
+    if (entity.entityId) this.#byEntityId.set(entity.entityId, rt);
+
+    const { platform, platformConfig, common } = entity;
+    for (const st of platform.stateTopics(platformConfig)) this.#listen(rt, st.topic, { kind: "state", rt, role: st.role });
+    common.availability?.entries.forEach((entry, index) => this.#listen(rt, entry.topic, { kind: "availability", rt, entry, index }));
+    if (common.jsonAttributesTopic) this.#listen(rt, common.jsonAttributesTopic, { kind: "attributes", rt });
+    this.#refresh(rt, newContext(null, null, this.#now()));
+  }
+
+  #onRemoved(slotKey: string): void {
+    const rt = this.#runtimes.get(slotKey);
+    if (!rt) return;
+    this.#teardown(rt);
+    this.#runtimes.delete(slotKey);
+    const entityId = rt.entity.entityId;
+    if (entityId && this.#byEntityId.get(entityId) === rt) {
+      this.#byEntityId.delete(entityId);
+      if (rt.state) this.#deps.bus.emit("stateChanged", { entityId, oldState: rt.state, newState: null });
+    }
+  }
+
+  #teardown(rt: Runtime): void {
+    for (const dispose of rt.disposers.splice(0)) dispose();
+    clearTimeout(rt.expireTimer);
+    clearTimeout(rt.revertTimer);
+  }
+
+  #listen(rt: Runtime, filter: string, listener: Listener): void {
+    let entry = this.#listeners.get(filter);
+    if (!entry) {
+      const set = new Set<Listener>();
+      const dispose = this.#router.add(filter, (message) => this.#onMessage(set, message));
+      entry = { set, dispose };
+      this.#listeners.set(filter, entry);
+    }
+    const owner = entry;
+    owner.set.add(listener);
+    rt.disposers.push(() => {
+      owner.set.delete(listener);
+      if (owner.set.size === 0 && this.#listeners.get(filter) === owner) {
+        this.#listeners.delete(filter);
+        owner.dispose();
+      }
+    });
+  }
+
+  #onMessage(listeners: Set<Listener>, message: MqttMessage): void {
+    const view = new MessageView(message);
+    this.#remember(message, view.text);
+    for (const listener of listeners) {
+      this.#messagesDecoded++;
+      switch (listener.kind) {
+        case "state":
+          this.#onState(listener.rt, listener.role, view);
+          break;
+        case "availability":
+          this.#onAvailability(listener.rt, listener.entry, listener.index, view);
+          break;
+        case "attributes":
+          this.#onAttributes(listener.rt, view);
+          break;
+      }
+    }
+  }
+
+  #remember(message: MqttMessage, text: string): void {
+    let list = this.#recent.get(message.topic);
+    if (!list) {
+      list = [];
+      this.#recent.set(message.topic, list);
+    }
+    list.unshift({ topic: message.topic, payload: text.length > RECENT_PAYLOAD_CHARS ? `${text.slice(0, RECENT_PAYLOAD_CHARS)}…` : text, retained: message.retain, at: this.#now() });
+    if (list.length > RECENT_PER_TOPIC) list.pop();
+  }
+
+  #onState(rt: Runtime, role: string, view: MessageView): void {
+    const { entity } = rt;
+    if (entity.common.expireAfter > 0) this.#armExpiry(rt);
+    let result;
+    try {
+      result = entity.platform.decode(entity.platformConfig, role, view, rt.value, rt.ctx);
+    } catch (err) {
+      this.#problem(rt, view.topic, "payload", `decoding failed: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (result.kind === "reject") {
+      this.#problem(rt, view.topic, "payload", result.reason);
+      return;
+    }
+    if (result.kind === "ignore") return;
+    if (result.fired) {
+      const at = this.#now();
+      rt.firedCount++;
+      rt.lastFired = at;
+      this.#deps.bus.emit("deviceTriggered", { slotKey: entity.slotKey, deviceId: entity.deviceId, eventType: result.fired.eventType, data: result.fired.data, at });
+    }
+    rt.value = result.value;
+    clearTimeout(rt.revertTimer);
+    if (result.revertAfter) {
+      const revert = result.revertAfter;
+      rt.revertTimer = setTimeout(() => {
+        rt.value = revert.value;
+        this.#refresh(rt, newContext(null, null, this.#now()));
+      }, revert.ms);
+      rt.revertTimer.unref();
+    }
+    const forced = entity.raw.force_update === true || result.fired !== undefined;
+    this.#refresh(rt, newContext(null, null, this.#now()), forced);
+  }
+
+  #onAvailability(rt: Runtime, entry: AvailabilityEntry, index: number, view: MessageView): void {
+    let payload = view.text;
+    if (entry.valueTemplate) {
+      const outcome = this.#renderSource(rt, `availability.${index}`, entry.valueTemplate, {}, view);
+      if (!outcome.ok) {
+        this.#problem(rt, view.topic, "template", `availability template: ${outcome.error}`);
+        return;
+      }
+      payload = outcome.value;
+    }
+    let available: boolean;
+    if (payload === entry.payloadAvailable) available = true;
+    else if (payload === entry.payloadNotAvailable) available = false;
+    else return;
+    rt.availability.set(entry.topic, available);
+    rt.latestAvailable = available;
+    this.#refresh(rt, newContext(null, null, this.#now()));
+  }
+
+  #onAttributes(rt: Runtime, view: MessageView): void {
+    let attributes: unknown;
+    const template = rt.entity.common.jsonAttributesTemplate;
+    if (template) {
+      const outcome = this.#renderSource(rt, "json_attributes_template", template, {}, view);
+      if (!outcome.ok) {
+        this.#problem(rt, view.topic, "template", `json_attributes_template: ${outcome.error}`);
+        return;
+      }
+      try {
+        attributes = JSON.parse(outcome.value);
+      } catch {
+        attributes = undefined;
+      }
+    } else {
+      attributes = view.json;
+    }
+    if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) {
+      this.#problem(rt, view.topic, "payload", "json_attributes payload is not a JSON object");
+      return;
+    }
+    const filtered: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(attributes)) if (!BLOCKED_ATTRIBUTES.has(key)) filtered[key] = value;
+    rt.jsonAttributes = filtered;
+    this.#refresh(rt, newContext(null, null, this.#now()));
+  }
+
+  #armExpiry(rt: Runtime): void {
+    clearTimeout(rt.expireTimer);
+    const wasExpired = rt.expired;
+    rt.expired = false;
+    rt.expireTimer = setTimeout(() => {
+      rt.expired = true;
+      this.#refresh(rt, newContext(null, null, this.#now()));
+    }, rt.entity.common.expireAfter * 1000);
+    rt.expireTimer.unref();
+    if (wasExpired) this.#refresh(rt, newContext(null, null, this.#now()));
+  }
+
+  #available(rt: Runtime): boolean {
+    if (rt.expired) return false;
+    const availability = rt.entity.common.availability;
+    if (!availability) return true;
+    switch (availability.mode) {
+      case "all":
+        return availability.entries.every((e) => rt.availability.get(e.topic) === true);
+      case "any":
+        return availability.entries.some((e) => rt.availability.get(e.topic) === true);
+      case "latest":
+        return rt.latestAvailable;
+    }
+  }
+
+  /** Recomputes the HA state; emits stateChanged when state or attributes changed (or `forced`). */
+  #refresh(rt: Runtime, context: HaContext, forced = false): boolean {
+    const entityId = rt.entity.entityId;
+    if (!entityId) return false;
+    const { entity } = rt;
+    const available = this.#available(rt);
+    const registry = this.#deps.registry;
+    const attributes: Record<string, unknown> = { ...entity.platform.staticAttributes(entity.platformConfig) };
+    if (available) {
+      Object.assign(attributes, rt.jsonAttributes, rt.value.attributes);
+    }
+    if (entity.common.deviceClass) attributes.device_class = entity.common.deviceClass;
+    if (entity.common.icon) attributes.icon = entity.common.icon;
+    if (entity.common.entityPicture) attributes.entity_picture = entity.common.entityPicture;
+    attributes.friendly_name = registry.friendlyName(entity);
+    const state = available ? (rt.value.state ?? "unknown") : "unavailable";
+    const key = `${state}\u0000${JSON.stringify(attributes)}`;
+    const now = this.#now();
+    const old = rt.state;
+    if (old && key === rt.stateKey && !forced) return false;
+    if (!old || old.state !== state) rt.lastChanged = now;
+    rt.lastUpdated = now;
+    rt.stateKey = key;
+    rt.state = {
+      entity_id: entityId,
+      state,
+      attributes,
+      last_changed: haTimestamp(rt.lastChanged),
+      last_reported: haTimestamp(now),
+      last_updated: haTimestamp(rt.lastUpdated),
+      context,
+    };
+    this.#deps.bus.emit("stateChanged", { entityId, oldState: old, newState: rt.state });
+    return true;
+  }
+
+  #platformContext(rt: Runtime): PlatformContext {
+    return {
+      now: this.#now,
+      render: (key: string, variables: TemplateVariables, message?: MqttMessageView): RenderOutcome | undefined => {
+        const source = rt.entity.raw[key];
+        if (typeof source !== "string" || source === "") return undefined;
+        const outcome = this.#renderSource(rt, key, source, variables, message);
+        if (!outcome.ok) this.#problem(rt, message?.topic ?? "", "template", `${key}: ${outcome.error}`);
+        return outcome;
+      },
+    };
+  }
+
+  #renderSource(rt: Runtime, key: string, source: string, variables: TemplateVariables, message?: MqttMessageView): RenderOutcome {
+    let compiled = rt.templates.get(key);
+    if (compiled === undefined) {
+      const outcome = compileTemplate(source, { timeZone: this.#deps.timeZone, now: this.#now });
+      compiled = outcome.ok ? outcome.template : outcome.error;
+      rt.templates.set(key, compiled);
+    }
+    if (typeof compiled === "string") return { ok: false, error: compiled };
+    const vars: Record<string, unknown> = { ...variables };
+    if (rt.entity.entityId) vars.entity_id = rt.entity.entityId;
+    if (message) {
+      vars.value = message.text;
+      const json = message.json;
+      if (json !== undefined) vars.value_json = json;
+    }
+    return compiled.render(vars);
+  }
+
+  /** Records a problem on the entity; logs the first of each kind per entity and topic at warn. */
+  #problem(rt: Runtime, topic: string, kind: ProblemView["kind"], reason: string): void {
+    const at = this.#now();
+    const existing = rt.problems.find((p) => p.kind === kind && p.reason === reason && p.topic === topic);
+    if (existing) {
+      existing.count++;
+      existing.at = at;
+    } else {
+      rt.problems.unshift({ at, topic, kind, reason, count: 1 });
+      if (rt.problems.length > PROBLEMS_PER_ENTITY) rt.problems.pop();
+    }
+    const logKey = `${rt.entity.slotKey}\u0000${kind}\u0000${reason}`;
+    const fields = { slot: rt.entity.slotKey, entityId: rt.entity.entityId, topic, reason };
+    if (this.#loggedProblems.has(logKey)) this.#deps.log.debug(fields, "state message not applied");
+    else {
+      if (this.#loggedProblems.size < 10_000) this.#loggedProblems.add(logKey);
+      this.#deps.log.warn(fields, "state message not applied");
+    }
+  }
+}
+
+function listenedTopics(rt: Runtime): string[] {
+  const { platform, platformConfig, common } = rt.entity;
+  return [
+    ...platform.stateTopics(platformConfig).map((s) => s.topic),
+    ...(common.availability?.entries.map((e) => e.topic) ?? []),
+    ...(common.jsonAttributesTopic ? [common.jsonAttributesTopic] : []),
+  ];
+}
+
