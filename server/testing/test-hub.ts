@@ -38,17 +38,23 @@ export async function freePort(): Promise<number> {
  * A real hub for tests: real aedes on loopback ports, real SQLite and LevelDB in a temp data dir, the real
  * HTTP upgrade routing (/mqtt, /api/websocket). Next is left out: pages are covered by the e2e suite.
  */
-export async function startTestHub(env: Record<string, string> = {}, dataDir?: string): Promise<TestHub> {
+export interface TestHubOptions {
+  /** Collects the hub's log records (level warn and up unless HEARTH_LOG_LEVEL says otherwise). */
+  logs?: Array<Record<string, unknown>>;
+}
+
+export async function startTestHub(env: Record<string, string> = {}, dataDir?: string, opts: TestHubOptions = {}): Promise<TestHub> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "hearth-test-"));
   const mqttPort = await freePort();
   const config = loadConfig({
     HEARTH_DATA_DIR: dir,
     HEARTH_HOST: "127.0.0.1",
     HEARTH_MQTT_PORT: String(mqttPort),
-    HEARTH_LOG_LEVEL: process.env.HEARTH_TEST_LOG_LEVEL ?? "silent",
+    HEARTH_LOG_LEVEL: process.env.HEARTH_TEST_LOG_LEVEL ?? (opts.logs ? "warn" : "silent"),
     ...env,
   });
-  const log = createLogger(config.logLevel);
+  const logs = opts.logs;
+  const log = createLogger(config.logLevel, logs ? { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } : undefined);
   const paths = dataPaths(dir);
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
   const tls = readTlsMaterial(config);
