@@ -116,8 +116,9 @@ async function checkCase(c: CorpusCase, probe: HubProbe): Promise<string[]> {
     }
     return out;
   }
-  const targets = e.entities ?? [e];
-  for (const t of targets) out.push(...(await checkOne(c, { ...e, ...t, entities: undefined }, probe)));
+  // Device-based cases list each component's own expectation; nothing is inherited from the first.
+  const targets: CorpusExpectation[] = e.entities ? e.entities.map((t) => ({ accepted: true, state: null, available: null, ...t })) : [e];
+  for (const t of targets) out.push(...(await checkOne(c, t, probe)));
   return out;
 }
 
