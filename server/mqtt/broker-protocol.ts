@@ -37,7 +37,8 @@ export type FromBroker =
   | { type: "ready"; listeners: ListenerInfo[] }
   | { type: "failed"; code: string; message: string }
   | { type: "reply"; reqId: number; error?: string; messages?: WireMessage[] }
-  | { type: "message"; subId: number; message: WireMessage }
+  /** Messages for the hub's subscriptions, batched per event-loop turn (in order). */
+  | { type: "messages"; batch: Array<{ subId: number; message: WireMessage }> }
   | { type: "clientConnected"; info: MqttClientInfo }
   | { type: "clientDisconnected"; info: MqttClientInfo }
   | { type: "stats"; stats: MqttStats }

@@ -16,7 +16,31 @@ const STATS_EVERY_MS = 1000;
 if (!parentPort) throw new Error("broker-worker.ts runs as a worker thread");
 const port = parentPort;
 const data = workerData as BrokerWorkerData;
-const post = (msg: FromBroker) => port.postMessage(msg);
+// Messages for the hub's subscriptions go in batches: one postMessage per event-loop turn instead of
+// one per message (at 20,000 messages/s the per-call cost dominates). Anything else flushes the batch
+// first, so the hub sees everything in the order it happened here.
+const MAX_BATCH = 1024;
+let batch: Array<{ subId: number; message: WireMessage }> = [];
+let flushScheduled = false;
+function flushBatch(): void {
+  flushScheduled = false;
+  if (batch.length === 0) return;
+  const out = batch;
+  batch = [];
+  port.postMessage({ type: "messages", batch: out } satisfies FromBroker);
+}
+function postMessageFor(subId: number, message: WireMessage): void {
+  batch.push({ subId, message });
+  if (batch.length >= MAX_BATCH) flushBatch();
+  else if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushBatch);
+  }
+}
+const post = (msg: FromBroker) => {
+  flushBatch();
+  port.postMessage(msg);
+};
 const toWire = (m: MqttMessage): WireMessage => ({ topic: m.topic, payload: m.payload, qos: m.qos, retain: m.retain });
 
 const log = createLogger(data.logLevel).child({ module: "broker" });
@@ -65,7 +89,7 @@ async function handle(msg: ToBroker): Promise<void> {
   switch (msg.type) {
     case "subscribe": {
       const { subId } = msg;
-      const unsubscribe = await broker.subscribe(msg.pattern, (m) => post({ type: "message", subId, message: toWire(m) }), {
+      const unsubscribe = await broker.subscribe(msg.pattern, (m) => postMessageFor(subId, toWire(m)), {
         retained: msg.retained,
       });
       subscriptions.set(subId, unsubscribe);

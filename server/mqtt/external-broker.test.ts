@@ -32,6 +32,7 @@ describe("external-broker mode (HEARTH_MQTT_URL)", () => {
   it("uses the external broker for birth, subscriptions with retained replay, publishing and the clean-stop offline", async () => {
     const upstream: TestHub = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" });
     cleanups.push(() => upstream.stop());
+    await upstream.hub.discovery.settled; // its own birth message is not the one under test
     const watcher = await mqtt.connectAsync(upstream.mqttUrl, { reconnectPeriod: 0 });
     cleanups.push(() => watcher.endAsync());
     const statuses: string[] = [];
@@ -59,6 +60,8 @@ describe("external-broker mode (HEARTH_MQTT_URL)", () => {
     // the retained replay is only for the subscriber that asked for it
     expect(live.filter((t) => t === "homeassistant/sensor/t/config")).toEqual([]);
 
+    // The birth message goes out once the retained replay of discovery configs is quiet.
+    await hub.discovery.settled;
     await hub.stop();
     await expect.poll(() => statuses).toEqual(["online", "offline"]);
   });

@@ -120,8 +120,14 @@ export class WorkerBroker implements MqttBus {
 
   #onMessage(msg: FromBroker): void {
     switch (msg.type) {
-      case "message":
-        this.#handlers.get(msg.subId)?.(fromWire(msg.message));
+      case "messages":
+        for (const { subId, message } of msg.batch) {
+          try {
+            this.#handlers.get(subId)?.(fromWire(message));
+          } catch (err) {
+            this.#deps.log.error({ err, topic: message.topic }, "mqtt message handler failed");
+          }
+        }
         return;
       case "reply": {
         const pending = this.#pending.get(msg.reqId);
