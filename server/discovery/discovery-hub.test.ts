@@ -245,4 +245,35 @@ describe("discovery in a running hub", () => {
     await device.publishAsync("omg/gw1/BTtoMQTT/aa", "-71");
     await until(() => (api.states.list().every((s) => s.state === "-71") && api.states.list().length === 2 ? true : undefined), "both decoded");
   });
+
+  it("a failing or endless template drops only its own message, is logged once and shows in diagnostics", async () => {
+    const logs: Array<Record<string, unknown>> = [];
+    const { api, device } = await hubWithDevice({}, undefined, logs);
+    const cfg = (id: string, tpl: string) =>
+      JSON.stringify({ name: id, stat_t: `tpl/${id}`, val_tpl: tpl, uniq_id: id, unit_of_meas: "W", dev: { ids: ["tpl-node"], name: "Tpl" } });
+    await device.publishAsync("homeassistant/sensor/tpl/bad/config", cfg("bad", "{{ value_json.x | float }}"), { qos: 1 });
+    await device.publishAsync("homeassistant/sensor/tpl/loop/config", cfg("loop", "{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}"), { qos: 1 });
+    await device.publishAsync("homeassistant/sensor/tpl/good/config", cfg("good", "{{ value_json.x }}"), { qos: 1 });
+    await until(() => (api.entities.list().length === 3 ? true : undefined), "three entities");
+    await device.publishAsync("tpl/bad", '{"x":"12.5"}');
+    await until(() => (api.states.find("sensor.tpl_bad")?.state === "12.5" ? true : undefined), "valid value decodes");
+    for (let i = 0; i < 3; i++) {
+      await device.publishAsync("tpl/bad", '{"x":"not a number"}');
+      await device.publishAsync("tpl/loop", "1");
+    }
+    await device.publishAsync("tpl/good", '{"x":7}');
+    await until(() => (api.states.find("sensor.tpl_good")?.state === "7" ? true : undefined), "other entities keep working");
+    expect(api.states.find("sensor.tpl_bad")?.state).toBe("12.5");
+    expect(api.states.find("sensor.tpl_loop")?.state).toBe("unknown");
+    const dev = api.devices.list()[0]!;
+    const problems = api.devices.diagnostics(dev.id).problems;
+    const bad = problems.find((p) => p.topic === "tpl/bad")!;
+    const loop = problems.find((p) => p.topic === "tpl/loop")!;
+    expect(bad).toMatchObject({ kind: "template", count: 3 });
+    expect(loop).toMatchObject({ kind: "template", count: 3 });
+    expect(loop.reason).toMatch(/time|budget|limit/i);
+    expect(logs.filter((l) => l.msg === "state message not applied" && l.topic === "tpl/bad")).toHaveLength(1);
+    expect(logs.filter((l) => l.msg === "state message not applied" && l.topic === "tpl/loop")).toHaveLength(1);
+    expect(api.devices.diagnostics(dev.id).recent_messages.some((m) => m.topic === "tpl/good" && m.payload === '{"x":7}')).toBe(true);
+  });
 });

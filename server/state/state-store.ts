@@ -87,6 +87,8 @@ interface Runtime {
   firedCount: number;
   lastFired: number | null;
   problems: ProblemView[];
+  /** Set when a template failed during the current decode (already recorded as a template problem). */
+  templateFailed: boolean;
 }
 
 export interface StateStoreDeps {
@@ -243,6 +245,7 @@ export class StateStore {
           firedCount: 0,
           lastFired: null,
           problems: [],
+          templateFailed: false,
         };
     rt.ctx = this.#platformContext(rt);
     if (previous) {
@@ -331,6 +334,7 @@ export class StateStore {
     const { entity } = rt;
     if (entity.common.expireAfter > 0) this.#armExpiry(rt);
     let result;
+    rt.templateFailed = false;
     try {
       result = entity.platform.decode(entity.platformConfig, role, view, rt.value, rt.ctx);
     } catch (err) {
@@ -338,7 +342,7 @@ export class StateStore {
       return;
     }
     if (result.kind === "reject") {
-      this.#problem(rt, view.topic, "payload", result.reason);
+      if (!rt.templateFailed) this.#problem(rt, view.topic, "payload", result.reason);
       return;
     }
     if (result.kind === "ignore") return;
@@ -477,7 +481,10 @@ export class StateStore {
         const source = rt.entity.raw[key];
         if (typeof source !== "string" || source === "") return undefined;
         const outcome = this.#renderSource(rt, key, source, variables, message);
-        if (!outcome.ok) this.#problem(rt, message?.topic ?? "", "template", `${key}: ${outcome.error}`);
+        if (!outcome.ok) {
+          rt.templateFailed = true;
+          this.#problem(rt, message?.topic ?? "", "template", `${key}: ${outcome.error}`);
+        }
         return outcome;
       },
     };
