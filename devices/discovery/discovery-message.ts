@@ -52,7 +52,13 @@ const SHARED_OPTIONS = [
   "qos",
 ] as const;
 
-const DEVICE_ROOT_KEYS = new Set<string>(["device", "origin", "components", "migrate_discovery", ...SHARED_OPTIONS]);
+const DEVICE_ROOT_KEYS = new Set<string>(["device", "origin", "components", ...SHARED_OPTIONS]);
+
+/** MQTT_ORIGIN_INFO_SCHEMA's keys; it allows no others. */
+const ORIGIN_KEYS = new Set<string>(["name", "sw_version", "support_url"]);
+
+/** Platforms that are not entities and so need no unique_id in a device-based payload. */
+const NON_ENTITY_PLATFORMS = new Set<string>(["device_automation", "tag"]);
 
 export function parseDiscoveryMessage(topic: DiscoveryTopic, payload: string): DiscoveryMessage {
   if (payload.length === 0) return { kind: "remove" };
@@ -65,7 +71,8 @@ export function parseDiscoveryMessage(topic: DiscoveryTopic, payload: string): D
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { kind: "rejected", reason: "payload is not a JSON object" };
   const root = expandKeys(parsed as Record<string, unknown>, ENTITY_ABBREVIATIONS);
-  if (root.migrate_discovery === true) return { kind: "migrate" };
+  // HA's MIGRATE_DISCOVERY_SCHEMA allows no other key: anything more is an ordinary config.
+  if (root.migrate_discovery === true && Object.keys(root).length === 1) return { kind: "migrate" };
   if (root.origin !== undefined) {
     const originError = checkOrigin(root.origin);
     if (originError) return { kind: "rejected", reason: originError };
@@ -92,7 +99,8 @@ function splitDeviceBased(topic: DiscoveryTopic, root: ExpandedConfig): Discover
   const extra = Object.keys(root).filter((k) => !DEVICE_ROOT_KEYS.has(k));
   if (extra.length > 0) return { kind: "rejected", reason: `extra keys not allowed at the root of a device discovery payload: ${extra.join(", ")}` };
 
-  const nodePart = topic.nodeId === null ? topic.objectId : `${topic.nodeId} ${topic.objectId}`;
+  // HA: node_id = the topic's object_id, object_id = "[<topic node_id> ]<component key>".
+  const nodePart = topic.nodeId === null ? topic.objectId : `${topic.objectId} ${topic.nodeId}`;
   const components: ComponentConfig[] = [];
   const rejected: Array<{ slot: SlotKey; reason: string }> = [];
   for (const [key, value] of Object.entries(root.components)) {
@@ -109,6 +117,10 @@ function splitDeviceBased(topic: DiscoveryTopic, root: ExpandedConfig): Discover
     }
     const slot = { component: platform, discoveryId };
     const removed = Object.keys(config).every((k) => k === "platform");
+    if (!removed && !NON_ENTITY_PLATFORMS.has(platform) && (config.unique_id === undefined || config.unique_id === null)) {
+      rejected.push({ slot, reason: `component '${key}' requires a unique_id (required key not provided @ data['components']['${key}']['unique_id'])` });
+      continue;
+    }
     if (!removed) {
       // Shared options are copied when the component does not set them; its own availability replaces all of the root's.
       const ownsAvailability = ["availability", "availability_topic"].some((k) => config[k] !== undefined);
@@ -129,18 +141,21 @@ function splitDeviceBased(topic: DiscoveryTopic, root: ExpandedConfig): Discover
   return { kind: "configs", isDeviceBased: true, components, rejected };
 }
 
-/** HA's _valid_origin_info: an object with a string `name`. */
+/** HA's _valid_origin_info: an object with a cv.string `name` (numbers and "" pass) and no unknown keys. */
 function checkOrigin(origin: unknown): string | undefined {
   if (!isPlainObject(origin)) return "origin must be an object with a name";
   const expanded = expandKeys(origin, ORIGIN_ABBREVIATIONS);
-  if (typeof expanded.name !== "string" || expanded.name === "") return "origin requires name";
+  const name = expanded.name;
+  if (typeof name !== "string" && typeof name !== "number" && typeof name !== "boolean") return "origin requires name";
+  const extra = Object.keys(expanded).find((k) => !ORIGIN_KEYS.has(k));
+  if (extra !== undefined) return `extra keys not allowed @ data['origin']['${extra}']`;
   return undefined;
 }
 
 function expandAvailability(config: ExpandedConfig): void {
   const availability = config.availability;
   if (Array.isArray(availability)) {
-    config.availability = availability.map((entry) => (isPlainObject(entry) ? expandKeys(entry, ENTITY_ABBREVIATIONS) : entry));
+    config.availability = availability.map((entry: unknown) => (isPlainObject(entry) ? expandKeys(entry, ENTITY_ABBREVIATIONS) : entry));
   } else if (isPlainObject(availability)) {
     config.availability = [expandKeys(availability, ENTITY_ABBREVIATIONS)];
   }
@@ -152,10 +167,12 @@ function expandTopicBase(config: ExpandedConfig): void {
   if (base === undefined) return;
   delete config["~"];
   if (typeof base !== "string") return;
+  // As HA: both ends are tested on the original value (a base ending in "~" is not expanded again),
+  // and with "~" at both ends the trailing replacement, assigned last, wins.
   const expand = (value: string): string => {
     let out = value;
-    if (out.startsWith("~")) out = base + out.slice(1);
-    if (out.endsWith("~")) out = out.slice(0, -1) + base;
+    if (value.startsWith("~")) out = base + value.slice(1);
+    if (value.endsWith("~")) out = value.slice(0, -1) + base;
     return out;
   };
   for (const [key, value] of Object.entries(config)) {

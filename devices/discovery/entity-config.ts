@@ -139,13 +139,20 @@ const deviceSchema = z
     };
   });
 
-/** HA's format_mac: 12 hex digits or -/. separated forms → lower-case colon-separated. */
+/**
+ * HA's format_mac (helpers/device_registry.py), exactly: "aa:bb:…" (17 chars, 5 colons) is lower-cased;
+ * 12 characters, or 17 with 5 dashes, or 14 with 2 dots, become lower-case colon pairs; anything
+ * else is kept as sent. It checks lengths and separators, not hex digits.
+ */
 export function formatMac(mac: string): string {
-  const hex = mac.replace(/[-.:]/g, "");
-  if (/^[0-9a-fA-F]{12}$/.test(hex) && (mac.length === 12 || mac.length === 14 || mac.length === 17)) {
-    return hex.toLowerCase().match(/../g)!.join(":");
-  }
-  return mac.toLowerCase();
+  const count = (sep: string) => mac.split(sep).length - 1;
+  if (mac.length === 17 && count(":") === 5) return mac.toLowerCase();
+  let bare = mac;
+  if (mac.length === 17 && count("-") === 5) bare = mac.replaceAll("-", "");
+  else if (mac.length === 14 && count(".") === 2) bare = mac.replaceAll(".", "");
+  if (bare.length !== 12) return mac;
+  const lower = bare.toLowerCase();
+  return [0, 2, 4, 6, 8, 10].map((i) => lower.slice(i, i + 2)).join(":");
 }
 
 const availabilityEntrySchema = z.looseObject({
@@ -187,12 +194,49 @@ const commonSchema = z
     }
   });
 
-/** The platform's display name when the config gives none and there is no device class (HA's _default_name). */
-export function defaultEntityName(component: Component): string {
-  if (component === "device_automation" || component === "tag") return "MQTT";
-  const words = component.split("_").map((w, i) => (i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w));
-  return `MQTT ${words.join(" ")}`;
+/** HA's DEFAULT_NAME of each MQTT platform, spelled as HA spells it ("MQTT HVAC", "MQTT LightEntity", …). */
+const DEFAULT_NAMES: Readonly<Record<Component, string>> = {
+  alarm_control_panel: "MQTT Alarm",
+  binary_sensor: "MQTT Binary sensor",
+  button: "MQTT Button",
+  camera: "MQTT Camera",
+  climate: "MQTT HVAC",
+  cover: "MQTT Cover",
+  device_automation: "MQTT",
+  // HA has no default name for a device tracker (it shows the device name); this is the hub's.
+  device_tracker: "MQTT Device tracker",
+  event: "MQTT Event",
+  fan: "MQTT Fan",
+  humidifier: "MQTT Humidifier",
+  image: "MQTT Image",
+  lawn_mower: "MQTT Lawn Mower",
+  light: "MQTT LightEntity",
+  lock: "MQTT Lock",
+  notify: "MQTT notify",
+  number: "MQTT Number",
+  scene: "MQTT Scene",
+  select: "MQTT Select",
+  sensor: "MQTT Sensor",
+  siren: "MQTT Siren",
+  switch: "MQTT Switch",
+  tag: "MQTT",
+  text: "MQTT Text",
+  update: "MQTT Update",
+  vacuum: "MQTT Vacuum",
+  valve: "MQTT Valve",
+  water_heater: "MQTT Water Heater",
+};
+
+/** The platform's display name when the config gives none (HA's _default_name; a light's depends on its schema). */
+export function defaultEntityName(component: Component, lightSchema?: unknown): string {
+  const schema = typeof lightSchema === "string" ? lightSchema.toLowerCase() : undefined;
+  if (component === "light" && schema === "json") return "MQTT JSON Light";
+  if (component === "light" && schema === "template") return "MQTT Template Light";
+  return DEFAULT_NAMES[component];
 }
+
+/** Platforms whose unnamed entities HA names after their device class (_default_to_device_class_name). */
+const NAMED_BY_DEVICE_CLASS = new Set<Component>(["sensor", "binary_sensor", "button", "number", "event", "update"]);
 
 const DEVICE_CLASS_NAMES: Readonly<Record<string, string>> = {
   aqi: "Air quality index",
@@ -250,11 +294,11 @@ export function parseCommonConfig(component: Component, config: ExpandedConfig):
   } else if (c.name !== undefined) {
     name = c.name;
     nameSource = "config";
-  } else if (deviceClass !== null && deviceClassName(deviceClass) !== "") {
+  } else if (deviceClass !== null && NAMED_BY_DEVICE_CLASS.has(component) && deviceClassName(deviceClass) !== "") {
     name = deviceClassName(deviceClass);
     nameSource = "device_class";
   } else {
-    name = defaultEntityName(component);
+    name = defaultEntityName(component, config.schema);
     nameSource = "default";
   }
   // HA strips a leading device name from the entity name ("Kitchen Kitchen temperature").
@@ -325,7 +369,10 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .map((issue) => {
       const path = issue.path.map(String).join(".");
       if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) return `required key '${path}' missing`;
-      if (issue.code === "invalid_union" && issue.message.includes("undefined")) return `required key '${path}' missing`;
+      // A union (haString, haStringList, …) fails on a missing key in every branch with "received undefined".
+      if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.errors.every((branch) => branch.some((i) => /received undefined/.test(i.message)))) {
+        return `required key '${path}' missing`;
+      }
       return path && !issue.message.includes(path) ? `${path}: ${issue.message}` : issue.message;
     })
     .join("; ");

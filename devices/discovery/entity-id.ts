@@ -1,11 +1,46 @@
 /** Entity ids as Home Assistant makes them: `<domain>.<slug>`, with `_2`, `_3` on a clash. */
 
-/** HA's slugify: ASCII-fold, lower-case, runs of anything else become one "_", no "_" at the ends. */
+/** Characters NFKD leaves alone that unidecode (behind HA's python-slugify) spells in ASCII. */
+const TRANSLITERATIONS: Readonly<Record<string, string>> = {
+  ß: "ss",
+  æ: "ae",
+  Æ: "AE",
+  œ: "oe",
+  Œ: "OE",
+  ø: "o",
+  Ø: "O",
+  ð: "d",
+  Ð: "D",
+  đ: "d",
+  Đ: "D",
+  þ: "th",
+  Þ: "Th",
+  ł: "l",
+  Ł: "L",
+  ı: "i",
+  ħ: "h",
+  Ħ: "H",
+  ŧ: "t",
+  Ŧ: "T",
+  ŋ: "ng",
+  Ŋ: "NG",
+  μ: "m",
+  "°": "deg",
+  "×": "x",
+};
+const TRANSLITERATE = new RegExp(`[${Object.keys(TRANSLITERATIONS).join("")}]`, "g");
+
+/**
+ * HA's slugify: ASCII-fold (accents dropped, ß → ss, ° → deg), lower-case, a comma between two digits
+ * dropped, runs of anything else become one "_", no "_" at the ends.
+ */
 export function slugify(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
+    .replace(TRANSLITERATE, (c) => TRANSLITERATIONS[c] ?? c)
     .toLowerCase()
+    .replace(/(?<=\d),(?=\d)/g, "")
     .replace(/[^a-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "");
 }

@@ -25,10 +25,11 @@ function pythonNumber(value: number): string {
 /** cv.string: scalars become strings the Python way; objects and lists are refused. */
 export const haString = z.union([z.string(), z.number(), z.boolean()], { error: "expected a string" }).transform(pythonStr);
 
-/** cv.boolean: true/false, "true"/"false", "on"/"off", "yes"/"no", "enable"/"disable", "1"/"0", 1/0. */
+/** cv.boolean: true/false, "true"/"false", "on"/"off", "yes"/"no", "enable"/"disable", "1"/"0", numbers (≠ 0). */
 export const haBoolean = z.unknown().transform((value, ctx): boolean => {
   if (typeof value === "boolean") return value;
-  if (typeof value === "number" && (value === 0 || value === 1)) return value === 1;
+  // cv.boolean: any number is `value != 0`, not just 0 and 1.
+  if (typeof value === "number") return value !== 0;
   if (typeof value === "string") {
     const v = value.trim().toLowerCase();
     if (["1", "true", "yes", "on", "enable"].includes(v)) return true;
@@ -38,17 +39,28 @@ export const haBoolean = z.unknown().transform((value, ctx): boolean => {
   return z.NEVER;
 });
 
-/** vol.Coerce(int): numbers and numeric strings; floats are truncated as Python's int() does. */
+/** What Python's int()/float() start from: numbers as they are, True/False as 1/0, strings parsed. */
+function toNumber(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return Number(value);
+  if (typeof value === "string" && value.trim() !== "") return Number(value);
+  return Number.NaN;
+}
+
+/** A decimal literal as Python's float() reads it (JavaScript's Number() also takes 0x…, 0b…, 0o…). */
+const PYTHON_FLOAT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/** vol.Coerce(int): numbers, booleans and integer strings; floats are truncated as Python's int() does. */
 export const haInt = z.unknown().transform((value, ctx): number => {
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
-  if (Number.isFinite(n) && (typeof value === "number" || /^\s*[-+]?\d+\s*$/.test(String(value)))) return Math.trunc(n);
+  const n = toNumber(value);
+  if (Number.isFinite(n) && (typeof value !== "string" || /^\s*[-+]?\d+\s*$/.test(value))) return Math.trunc(n);
   ctx.addIssue({ code: "custom", message: `expected an integer, got ${JSON.stringify(value)}` });
   return z.NEVER;
 });
 
-/** vol.Coerce(float): numbers and numeric strings (Z2M sends min_temp as "7"). */
+/** vol.Coerce(float): numbers, booleans and decimal strings (Z2M sends min_temp as "7"). */
 export const haFloat = z.unknown().transform((value, ctx): number => {
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
+  const n = typeof value !== "string" || PYTHON_FLOAT.test(value) ? toNumber(value) : Number.NaN;
   if (Number.isFinite(n)) return n;
   ctx.addIssue({ code: "custom", message: `expected a number, got ${JSON.stringify(value)}` });
   return z.NEVER;

@@ -252,7 +252,7 @@ describe("discovery in a running hub", () => {
     const cfg = (id: string, tpl: string) =>
       JSON.stringify({ name: id, stat_t: `tpl/${id}`, val_tpl: tpl, uniq_id: id, unit_of_meas: "W", dev: { ids: ["tpl-node"], name: "Tpl" } });
     await device.publishAsync("homeassistant/sensor/tpl/bad/config", cfg("bad", "{{ value_json.x | float }}"), { qos: 1 });
-    await device.publishAsync("homeassistant/sensor/tpl/loop/config", cfg("loop", "{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}"), { qos: 1 });
+    await device.publishAsync("homeassistant/sensor/tpl/loop/config", cfg("loop", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"), { qos: 1 });
     await device.publishAsync("homeassistant/sensor/tpl/good/config", cfg("good", "{{ value_json.x }}"), { qos: 1 });
     await until(() => (api.entities.list().length === 3 ? true : undefined), "three entities");
     await device.publishAsync("tpl/bad", '{"x":"12.5"}');

@@ -1,5 +1,5 @@
 import { PLATFORMS } from "@/devices/components";
-import { isComponent, type ExpandedConfig } from "@/devices/components/platform";
+import { isComponent } from "@/devices/components/platform";
 import { parseDiscoveryMessage, slotKeyString, type ComponentConfig } from "@/devices/discovery/discovery-message";
 import { describeIssues, parseCommonConfig } from "@/devices/discovery/entity-config";
 import { birthTopic, discoverySubscriptions, parseDiscoveryTopic } from "@/devices/discovery/discovery-topic";
@@ -286,7 +286,7 @@ export class DiscoveryService {
         slotKey: slotKeyString(slot),
         discoveryTopic,
         retained,
-        raw: config as ExpandedConfig,
+        raw: config,
         common: common.common,
         platform,
         platformConfig: platformParsed.data,

@@ -16,7 +16,7 @@ export class DeviceViews {
     const entityId = entity.entityId;
     if (!entityId) return undefined;
     const raw = entity.raw;
-    const str = (key: string): string | null => (typeof raw[key] === "string" ? (raw[key] as string) : null);
+    const str = (key: string): string | null => (typeof raw[key] === "string" ? (raw[key]) : null);
     return {
       entity_id: entityId,
       unique_id: entity.common.uniqueId,
@@ -41,7 +41,10 @@ export class DeviceViews {
   trigger(entity: RegisteredEntity): DeviceTriggerView | undefined {
     if (entity.entityId || (entity.component !== "device_automation" && entity.component !== "tag")) return undefined;
     const raw = entity.raw;
-    const str = (key: string): string | null => (raw[key] === undefined || raw[key] === null ? null : String(raw[key] as string));
+    const str = (key: string): string | null => {
+      const value = raw[key];
+      return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : null;
+    };
     const stats = this.#states.triggerStats(entity.slotKey);
     return {
       discovery_id: entity.discoveryId,
