@@ -36,12 +36,14 @@ class MessageView implements MqttMessageView {
   readonly topic: string;
   readonly text: string;
   readonly bytes: Uint8Array;
+  readonly retain: boolean;
   #json: unknown;
   #parsed = false;
 
   constructor(message: MqttMessage) {
     this.topic = message.topic;
     this.bytes = message.payload;
+    this.retain = message.retain;
     this.text = message.payload.toString("utf8");
   }
 
