@@ -54,7 +54,8 @@ export default defineConfig({
   },
   projects: [
     { name: "onboarding", testMatch: /onboarding-login\.spec\.ts/, use: phone },
-    { name: "phone", testIgnore: /onboarding-login\.spec\.ts/, dependencies: ["onboarding"], use: phone },
+    // Protocol-level suites (no page) run once, in the desktop project.
+    { name: "phone", testIgnore: [/onboarding-login\.spec\.ts/, /discovery-corpus\.spec\.ts/], dependencies: ["onboarding"], use: phone },
     { name: "desktop", testIgnore: /onboarding-login\.spec\.ts/, dependencies: ["onboarding"], use: desktop },
   ],
   webServer: {

@@ -16,7 +16,6 @@ let probe: HubProbe;
 let request: APIRequestContext;
 
 test.beforeAll(async ({ playwright }, testInfo) => {
-  test.skip(testInfo.project.name !== "desktop", "protocol-level suite: one run is enough");
   request = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL });
   const login = await request.post("/api/auth/login", { data: { username: OWNER.username, password: OWNER.password } });
   expect(login.status(), "owner login (does the onboarding project run first?)").toBe(200);
