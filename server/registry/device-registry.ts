@@ -1,18 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { HubDatabase } from "@/db/open-database";
-import {
-  deleteDevices,
-  deleteEntityIds,
-  deleteSlots,
-  insertEntityIds,
-  loadDevices,
-  loadEntityIds,
-  loadSlots,
-  upsertDevices,
-  upsertSlots,
-  type StoredDevice,
-  type StoredSlot,
-} from "@/db/queries/devices";
+import { RegistryWriter, loadDevices, loadEntityIds, loadSlots, type StoredDevice, type StoredSlot } from "@/db/queries/devices";
 import type { Component, ExpandedConfig, PlatformDefinition } from "@/devices/components/platform";
 import type { CommonEntityConfig, DeviceInfo } from "@/devices/discovery/entity-config";
 import { allocateEntityId } from "@/devices/discovery/entity-id";
@@ -102,9 +90,11 @@ export class DeviceRegistry {
   #pendingIds: Array<{ identity: string; entityId: string; createdAt: number }> = [];
   #pendingIdDeletes: string[] = [];
   #flushScheduled = false;
+  readonly #writer: RegistryWriter;
 
   constructor(deps: DeviceRegistryDeps) {
     this.#deps = deps;
+    this.#writer = new RegistryWriter(deps.db);
     this.#now = deps.now ?? Date.now;
   }
 
@@ -293,14 +283,7 @@ export class DeviceRegistry {
     this.#pendingIdDeletes = [];
     if (devices.length + slots.length + slotDeletes.length + deviceDeletes.length + ids.length + idDeletes.length === 0) return;
     try {
-      this.#deps.db.transaction((tx) => {
-        upsertDevices(tx, devices);
-        upsertSlots(tx, slots);
-        deleteSlots(tx, slotDeletes);
-        deleteDevices(tx, deviceDeletes);
-        insertEntityIds(tx, ids);
-        deleteEntityIds(tx, idDeletes);
-      });
+      this.#writer.write({ devices, slots, slotDeletes, deviceDeletes, ids, idDeletes });
     } catch (err) {
       this.#deps.log.error({ err }, "saving the device registry failed");
     }

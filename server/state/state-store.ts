@@ -30,6 +30,7 @@ const BLOCKED_ATTRIBUTES = new Set([
 const RECENT_PER_TOPIC = 10;
 const RECENT_PAYLOAD_CHARS = 2048;
 const PROBLEMS_PER_ENTITY = 20;
+const MAX_SHARED_TEMPLATES = 20_000;
 
 /** The message as platforms see it: text decoded once, JSON parsed once and only if asked. */
 class MessageView implements MqttMessageView {
@@ -78,7 +79,6 @@ interface Runtime {
   latestAvailable: boolean;
   expired: boolean;
   state: HaState | null;
-  stateKey: string;
   lastChanged: number;
   lastUpdated: number;
   templates: Map<string, CompiledTemplate | string>;
@@ -91,6 +91,10 @@ interface Runtime {
   problems: ProblemView[];
   /** Set when a template failed during the current decode (already recorded as a template problem). */
   templateFailed: boolean;
+  /** Attributes from the config, first in every state (platform static attributes). */
+  headAttributes: Record<string, unknown>;
+  /** device_class, icon, entity_picture, friendly_name: last in every state. */
+  tailAttributes: Record<string, unknown>;
 }
 
 export interface StateStoreDeps {
@@ -116,6 +120,7 @@ export class StateStore {
   readonly #listeners = new Map<string, { set: Set<Listener>; dispose: () => void }>();
   readonly #recent = new Map<string, RecentMessageView[]>();
   readonly #loggedProblems = new Set<string>();
+  readonly #compiled = new Map<string, CompiledTemplate | string>();
   #disposers: Array<() => void> = [];
   #messagesDecoded = 0;
 
@@ -236,7 +241,6 @@ export class StateStore {
           latestAvailable: false,
           expired: false,
           state: null,
-          stateKey: "",
           lastChanged: this.#now(),
           lastUpdated: this.#now(),
           templates: new Map(),
@@ -248,8 +252,16 @@ export class StateStore {
           lastFired: null,
           problems: [],
           templateFailed: false,
+          headAttributes: {},
+          tailAttributes: {},
         };
     rt.ctx = this.#platformContext(rt);
+    rt.headAttributes = entity.platform.staticAttributes(entity.platformConfig);
+    rt.tailAttributes = {};
+    if (entity.common.deviceClass) rt.tailAttributes.device_class = entity.common.deviceClass;
+    if (entity.common.icon) rt.tailAttributes.icon = entity.common.icon;
+    if (entity.common.entityPicture) rt.tailAttributes.entity_picture = entity.common.entityPicture;
+    rt.tailAttributes.friendly_name = this.#deps.registry.friendlyName(entity);
     if (previous) {
       // An updated config keeps per-topic availability for topics that remain (DISCOVERY.md §9).
       const topics = new Set(entity.common.availability?.entries.map((e) => e.topic) ?? []);
@@ -263,7 +275,7 @@ export class StateStore {
     for (const st of platform.stateTopics(platformConfig)) this.#listen(rt, st.topic, { kind: "state", rt, role: st.role });
     common.availability?.entries.forEach((entry, index) => this.#listen(rt, entry.topic, { kind: "availability", rt, entry, index }));
     if (common.jsonAttributesTopic) this.#listen(rt, common.jsonAttributesTopic, { kind: "attributes", rt });
-    this.#refresh(rt, newContext(null, null, this.#now()));
+    this.#refresh(rt);
   }
 
   #onRemoved(slotKey: string): void {
@@ -360,12 +372,12 @@ export class StateStore {
       const revert = result.revertAfter;
       rt.revertTimer = setTimeout(() => {
         rt.value = revert.value;
-        this.#refresh(rt, newContext(null, null, this.#now()));
+        this.#refresh(rt);
       }, revert.ms);
       rt.revertTimer.unref();
     }
     const forced = entity.raw.force_update === true || result.fired !== undefined;
-    this.#refresh(rt, newContext(null, null, this.#now()), forced);
+    this.#refresh(rt, undefined, forced);
   }
 
   #onAvailability(rt: Runtime, entry: AvailabilityEntry, index: number, view: MessageView): void {
@@ -384,7 +396,7 @@ export class StateStore {
     else return;
     rt.availability.set(entry.topic, available);
     rt.latestAvailable = available;
-    this.#refresh(rt, newContext(null, null, this.#now()));
+    this.#refresh(rt);
   }
 
   #onAttributes(rt: Runtime, view: MessageView): void {
@@ -411,7 +423,7 @@ export class StateStore {
     const filtered: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(attributes)) if (!BLOCKED_ATTRIBUTES.has(key)) filtered[key] = value;
     rt.jsonAttributes = filtered;
-    this.#refresh(rt, newContext(null, null, this.#now()));
+    this.#refresh(rt);
   }
 
   #armExpiry(rt: Runtime): void {
@@ -420,10 +432,10 @@ export class StateStore {
     rt.expired = false;
     rt.expireTimer = setTimeout(() => {
       rt.expired = true;
-      this.#refresh(rt, newContext(null, null, this.#now()));
+      this.#refresh(rt);
     }, rt.entity.common.expireAfter * 1000);
     rt.expireTimer.unref();
-    if (wasExpired) this.#refresh(rt, newContext(null, null, this.#now()));
+    if (wasExpired) this.#refresh(rt);
   }
 
   #available(rt: Runtime): boolean {
@@ -440,40 +452,46 @@ export class StateStore {
     }
   }
 
-  /** Recomputes the HA state; emits stateChanged when state or attributes changed (or `forced`). */
-  #refresh(rt: Runtime, context: HaContext, forced = false): boolean {
+  /**
+   * Recomputes the HA state; emits stateChanged when state or attributes changed (or `forced`).
+   * The hot path of every state message: no serialisation, one timestamp string, a context id only on change.
+   */
+  #refresh(rt: Runtime, context?: HaContext, forced = false): boolean {
     const entityId = rt.entity.entityId;
     if (!entityId) return false;
-    const { entity } = rt;
     const available = this.#available(rt);
-    const registry = this.#deps.registry;
-    const attributes: Record<string, unknown> = { ...entity.platform.staticAttributes(entity.platformConfig) };
-    if (available) {
-      Object.assign(attributes, rt.jsonAttributes, rt.value.attributes);
-    }
-    if (entity.common.deviceClass) attributes.device_class = entity.common.deviceClass;
-    if (entity.common.icon) attributes.icon = entity.common.icon;
-    if (entity.common.entityPicture) attributes.entity_picture = entity.common.entityPicture;
-    attributes.friendly_name = registry.friendlyName(entity);
+    const attributes: Record<string, unknown> = available
+      ? { ...rt.headAttributes, ...rt.jsonAttributes, ...rt.value.attributes, ...rt.tailAttributes }
+      : { ...rt.headAttributes, ...rt.tailAttributes };
     const state = available ? (rt.value.state ?? "unknown") : "unavailable";
-    const key = `${state}\u0000${JSON.stringify(attributes)}`;
-    const now = this.#now();
     const old = rt.state;
-    if (old && key === rt.stateKey && !forced) return false;
+    if (old && !forced && old.state === state && sameAttributes(old.attributes, attributes)) return false;
+    const now = this.#now();
     if (!old || old.state !== state) rt.lastChanged = now;
     rt.lastUpdated = now;
-    rt.stateKey = key;
+    const updated = this.#timestamp(now);
     rt.state = {
       entity_id: entityId,
       state,
       attributes,
-      last_changed: haTimestamp(rt.lastChanged),
-      last_reported: haTimestamp(now),
-      last_updated: haTimestamp(rt.lastUpdated),
-      context,
+      last_changed: rt.lastChanged === now ? updated : this.#timestamp(rt.lastChanged),
+      last_reported: updated,
+      last_updated: updated,
+      context: context ?? newContext(null, null, now),
     };
     this.#deps.bus.emit("stateChanged", { entityId, oldState: old, newState: rt.state });
     return true;
+  }
+
+  readonly #lastTimestamp = { ms: Number.NaN, text: "" };
+
+  /** HA's timestamp text, memoised: a burst of changes in one millisecond formats it once. */
+  #timestamp(ms: number): string {
+    if (ms !== this.#lastTimestamp.ms) {
+      this.#lastTimestamp.ms = ms;
+      this.#lastTimestamp.text = haTimestamp(ms);
+    }
+    return this.#lastTimestamp.text;
   }
 
   #platformContext(rt: Runtime): PlatformContext {
@@ -495,8 +513,13 @@ export class StateStore {
   #renderSource(rt: Runtime, key: string, source: string, variables: TemplateVariables, message?: MqttMessageView): RenderOutcome {
     let compiled = rt.templates.get(key);
     if (compiled === undefined) {
-      const outcome = compileTemplate(source, { timeZone: this.#deps.timeZone, now: this.#now });
-      compiled = outcome.ok ? outcome.template : outcome.error;
+      // Entities of one firmware share their templates: compile each distinct source once.
+      compiled = this.#compiled.get(source);
+      if (compiled === undefined) {
+        const outcome = compileTemplate(source, { timeZone: this.#deps.timeZone, now: this.#now });
+        compiled = outcome.ok ? outcome.template : outcome.error;
+        if (this.#compiled.size < MAX_SHARED_TEMPLATES) this.#compiled.set(source, compiled);
+      }
       rt.templates.set(key, compiled);
     }
     if (typeof compiled === "string") return { ok: false, error: compiled };
@@ -540,3 +563,16 @@ function listenedTopics(rt: Runtime): string[] {
   ];
 }
 
+/** Same keys and values; nested values (colours, lists) compared structurally. */
+function sameAttributes(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}
