@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections"];
+export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery"];
 
 export const HELP = `usage: npm run bench -- [options]
 
@@ -17,11 +17,18 @@ options
   --quiet-wait S     per run, wait up to S s for other processes to go quiet (default 30; --quick 10)
   --retries N        repeat a noisy run up to N times (default 1; --quick 0)
   --no-auth          skip the connections run against the hub with MQTT credentials
+  --cpu-prof         discovery: run the hub with node --cpu-prof; profiles and a top-functions summary go to
+                     bench-results/profiles/ (the profiled run's figures include the profiler's overhead)
   --build            rebuild the hub (npm run build) before measuring
   --strict           exit 3 when a goal is not met (default: only run errors fail)
   --help
 
-Default: ~12-15 min on a 2-core box. Loopback only, free ports picked at run time.`;
+discovery: 2,000 Zigbee2MQTT devices x 5 entities announced by retained configs to the TypeScript hub (tsx,
+in-process broker thread): hub start -> 10,000 entities (cold: from the retained replay; restart: SQLite + replay)
+and RSS, then Z2M state messages/s through discovery -> state store from a separate raw-TCP publisher process
+(scripts/bench/discovery*.mjs|ts). Run only it: npm run bench -- --scenarios discovery --quick
+
+Default: ~17-20 min on a 2-core box. Loopback only, free ports picked at run time.`;
 
 /** Parses argv into the bench's settings; throws with a one-line message on a bad option. */
 export function parseOptions(argv) {
@@ -36,6 +43,7 @@ export function parseOptions(argv) {
       retries: { type: "string" },
       "no-auth": { type: "boolean", default: false },
       build: { type: "boolean", default: false },
+      "cpu-prof": { type: "boolean", default: false },
       strict: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -71,6 +79,7 @@ export function parseOptions(argv) {
     retries: Math.round(num("retries", quick ? 0 : 1, 0, 5)),
     auth: !values["no-auth"],
     build: values.build,
+    cpuProf: values["cpu-prof"],
     strict: values.strict,
   };
 }

@@ -1,4 +1,5 @@
 // Turns the runs into the goal table (hub vs plain aedes, medians over rounds) and the Markdown report.
+import { GOALS as DISCOVERY, renderDiscoveryDetails } from "./discovery.mjs";
 
 const THROUGHPUT = { kind: "ratio-min", value: 0.95, text: ">= 0.95x" };
 // "No worse" with a 10 % allowance: medians of sub-millisecond latencies move that much between identical runs.
@@ -6,8 +7,12 @@ const NO_WORSE = { kind: "ratio-max", value: 1.1, text: "no worse (<= 1.10x)" };
 const NOT_MORE = { kind: "not-more", text: "<= plain (worst round)" };
 // The issue says 150 MB; values are compared in MiB after scaling (150 MB = 143.05 MiB).
 const IDLE_RSS = { kind: "abs-max", value: 150e6 / 1048576, text: "hub < 150 MB (143 MiB)" };
+const START_S = { kind: "abs-max", value: DISCOVERY.startMs / 1000, text: `< ${DISCOVERY.startMs / 1000} s` };
+const DISCOVERY_RSS = { kind: "abs-max", value: DISCOVERY.rssKb / 1024, text: "< 400 MB (381 MiB)" };
+const STATE_RATE = { kind: "abs-min", value: DISCOVERY.msgsPerS, text: `>= ${DISCOVERY.msgsPerS.toLocaleString("en-US")} msg/s` };
 
 const mib = (kb) => kb / 1024;
+const sec = (ms) => ms / 1000;
 const METRICS = {
   idle: [["idle_rss_kb", "RSS 10 s after start, no clients, MiB", IDLE_RSS, mib]],
   "fanin-q0": [
@@ -38,6 +43,16 @@ const METRICS = {
     ["rss_per_conn_kb", "RSS per connection, KiB", NO_WORSE],
     ["rss_after_kb", "RSS with 2000 clients, MiB", null, mib],
     ["failed", "failed clients", NOT_MORE],
+  ],
+  discovery: [
+    ["cold_ready_ms", "cold start: hub start -> 10,000 entities registered from retained configs, s", START_S, sec],
+    ["warm_ready_ms", "restart: hub start -> 10,000 entities + retained replay processed, s", START_S, sec],
+    ["cold_available_ms", "cold start: -> all 10,000 entities available (state store subscribed), s", null, sec],
+    ["cold_rss_kb", "cold start: hub RSS after discovery settled, MiB", DISCOVERY_RSS, mib],
+    ["warm_rss_kb", "restart: hub RSS after discovery settled, MiB", DISCOVERY_RSS, mib],
+    ["msgs_per_s", "Z2M state msg/s decoded (x5 entities; broker in-process)", STATE_RATE],
+    ["pub_per_s", "publisher msg/s in the same window", null],
+    ["cpu_hub_main_pct", "hub main thread CPU % during the window", null],
   ],
 };
 
@@ -76,7 +91,7 @@ const cell = (s) => (!s ? "-" : s.n === 1 || s.min === s.max ? fmt(s.median) : `
 
 function verdict(goal, hub, plain) {
   if (!goal) return null;
-  if (!hub || (goal.kind !== "abs-max" && !plain)) return "n/a";
+  if (!hub || (!goal.kind.startsWith("abs-") && !plain)) return "n/a";
   const ratio = plain && plain.median !== 0 ? hub.median / plain.median : null;
   switch (goal.kind) {
     case "ratio-min":
@@ -87,6 +102,8 @@ function verdict(goal, hub, plain) {
       return hub.max <= plain.max ? "pass" : "FAIL";
     case "abs-max":
       return hub.median < goal.value ? "pass" : "FAIL";
+    case "abs-min":
+      return hub.median >= goal.value ? "pass" : "FAIL";
     default:
       return "n/a";
   }
@@ -173,6 +190,11 @@ export function renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS }) 
       const bound = runs.map((r) => r.bound ?? "-").join(", ");
       p(`| ${scenario} | ${variant} | ${c("cpu_gen_pct")} | ${c("cpu_broker_pct")} | ${c("cpu_other_pct")} | ${bound} | ${runs.filter((r) => r.noisy).length} |`);
     }
+  }
+  const discovery = renderDiscoveryDetails(chosen.filter((r) => r.scenario === "discovery"));
+  if (discovery) {
+    p();
+    p(discovery);
   }
   const flags = [];
   for (const r of attempts) {
