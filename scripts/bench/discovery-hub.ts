@@ -9,6 +9,8 @@
 //   --mode start    starts a hub on an existing data dir and times start -> every entity registered / replayed /
 //                   available; then serves commands on stdin until told to stop:
 //                     bridge   republish the retained bridge state; time its fan-out to every entity's availability
+//                     mem      memory figures (after a full GC when run with --expose-gc)
+//                     snapshot FILE  write a V8 heap snapshot of the hub's thread
 //                     stop     stop the hub and exit
 //
 // Protocol: result lines on stdout start with "@@bench " followed by JSON (the broker thread may log to stdout too);
@@ -16,6 +18,7 @@
 import fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import v8 from "node:v8";
 import mqtt from "mqtt";
 import { openDatabase } from "@/db/open-database";
 import { loadConfig } from "@/server/config";
@@ -338,6 +341,7 @@ async function start(): Promise<void> {
       if (cmd === "stop") void stop();
       else if (cmd === "bridge") bridge().catch((err: unknown) => emit("error", { message: String(err) }));
       else if (cmd === "sample") sample();
+      else if (cmd.startsWith("snapshot ")) emit("snapshot", { file: v8.writeHeapSnapshot(cmd.slice(9)) });
       else if (cmd === "mem") {
         // With --expose-gc: live memory after a full collection (tells garbage from retained memory).
         (globalThis as { gc?: () => void }).gc?.();

@@ -276,4 +276,25 @@ describe("discovery in a running hub", () => {
     expect(logs.filter((l) => l.msg === "state message not applied" && l.topic === "tpl/loop")).toHaveLength(1);
     expect(api.devices.diagnostics(dev.id).recent_messages.some((m) => m.topic === "tpl/good" && m.payload === '{"x":7}')).toBe(true);
   });
+
+  it("an entity joining an availability topic other entities already use gets its retained message", async () => {
+    const { api, device } = await hubWithDevice();
+    await device.publishAsync("bridge/state", '{"state":"online"}', { retain: true, qos: 1 });
+    const cfg = (prop: string) =>
+      JSON.stringify({
+        name: prop,
+        stat_t: "z2m/dev",
+        val_tpl: `{{ value_json.${prop} }}`,
+        uniq_id: `dev_${prop}`,
+        avty: [{ t: "bridge/state", val_tpl: "{{ value_json.state }}" }],
+        dev: { ids: ["dev"], name: "Dev" },
+      });
+    await device.publishAsync("homeassistant/sensor/dev/a/config", cfg("a"), { retain: true, qos: 1 });
+    await until(() => (api.entities.list()[0]?.available ? true : undefined), "first entity available");
+    for (const prop of ["b", "c", "d"]) await device.publishAsync(`homeassistant/sensor/dev/${prop}/config`, cfg(prop), { retain: true, qos: 1 });
+    await until(() => {
+      const list = api.entities.list();
+      return list.length === 4 && list.every((e) => e.available) ? true : undefined;
+    }, "all four available");
+  });
 });

@@ -298,6 +298,7 @@ export class StateStore {
 
   #listen(rt: Runtime, filter: string, listener: Listener): void {
     let entry = this.#listeners.get(filter);
+    const joining = entry !== undefined;
     if (!entry) {
       const set = new Set<Listener>();
       const dispose = this.#router.add(filter, (message) => this.#onMessage(set, message));
@@ -306,6 +307,16 @@ export class StateStore {
     }
     const owner = entry;
     owner.set.add(listener);
+    if (joining) {
+      // The topic is already subscribed: give the newcomer the retained messages a fresh
+      // subscription would get (Z2M's bridge/state availability, retained state).
+      void this.#deps.mqtt
+        .readRetained(filter)
+        .then((messages) => {
+          for (const message of messages) if (owner.set.has(listener)) this.#onMessage([listener], message);
+        })
+        .catch((err: unknown) => this.#deps.log.warn({ err, filter }, "reading retained messages failed"));
+    }
     rt.disposers.push(() => {
       owner.set.delete(listener);
       if (owner.set.size === 0 && this.#listeners.get(filter) === owner) {
@@ -315,7 +326,7 @@ export class StateStore {
     });
   }
 
-  #onMessage(listeners: Set<Listener>, message: MqttMessage): void {
+  #onMessage(listeners: Iterable<Listener>, message: MqttMessage): void {
     const view = new MessageView(message);
     this.#remember(message, view.text);
     for (const listener of listeners) {
