@@ -114,10 +114,9 @@ export interface StateStoreDeps {
 export class StateStore {
   readonly #deps: StateStoreDeps;
   readonly #now: () => number;
-  readonly #router: TopicRouter;
+  readonly #router: TopicRouter<Listener>;
   readonly #runtimes = new Map<string, Runtime>();
   readonly #byEntityId = new Map<string, Runtime>();
-  readonly #listeners = new Map<string, { set: Set<Listener>; dispose: () => void }>();
   readonly #recent = new Map<string, RecentMessageView[]>();
   readonly #loggedProblems = new Set<string>();
   readonly #compiled = new Map<string, CompiledTemplate | string>();
@@ -127,7 +126,7 @@ export class StateStore {
   constructor(deps: StateStoreDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
-    this.#router = new TopicRouter(deps.mqtt, deps.log);
+    this.#router = new TopicRouter<Listener>(deps.mqtt, deps.log, (listeners, message) => this.#onMessage(listeners, message));
   }
 
   start(): void {
@@ -297,33 +296,7 @@ export class StateStore {
   }
 
   #listen(rt: Runtime, filter: string, listener: Listener): void {
-    let entry = this.#listeners.get(filter);
-    const joining = entry !== undefined;
-    if (!entry) {
-      const set = new Set<Listener>();
-      const dispose = this.#router.add(filter, (message) => this.#onMessage(set, message));
-      entry = { set, dispose };
-      this.#listeners.set(filter, entry);
-    }
-    const owner = entry;
-    owner.set.add(listener);
-    if (joining) {
-      // The topic is already subscribed: give the newcomer the retained messages a fresh
-      // subscription would get (Z2M's bridge/state availability, retained state).
-      void this.#deps.mqtt
-        .readRetained(filter)
-        .then((messages) => {
-          for (const message of messages) if (owner.set.has(listener)) this.#onMessage([listener], message);
-        })
-        .catch((err: unknown) => this.#deps.log.warn({ err, filter }, "reading retained messages failed"));
-    }
-    rt.disposers.push(() => {
-      owner.set.delete(listener);
-      if (owner.set.size === 0 && this.#listeners.get(filter) === owner) {
-        this.#listeners.delete(filter);
-        owner.dispose();
-      }
-    });
+    rt.disposers.push(this.#router.add(filter, listener));
   }
 
   #onMessage(listeners: Iterable<Listener>, message: MqttMessage): void {
