@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { HUB_NODE_FLAGS } from "./hub-runtime.mjs";
 
 const SOURCES = ["app", "server", "devices", "db", "public", "package.json", "package-lock.json", "next.config.ts", "tsconfig.json"];
 const OUTPUTS = [".next/BUILD_ID", "dist/server.js", "dist/cli.js", "dist/broker-worker.js"];
@@ -41,7 +42,7 @@ if (oldestOutput() < sourcesAt) {
   }
 }
 
-const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.js"], {
+const child = spawn(process.execPath, [...HUB_NODE_FLAGS, "--enable-source-maps", "dist/server.js"], {
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production" },
 });

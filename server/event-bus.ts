@@ -22,6 +22,11 @@ export interface HubEvents {
   stateChanged: { entityId: string; oldState: HaState | null; newState: HaState | null };
   /** A device trigger or tag scanner fired (device_automation / tag), or an event entity received an event. */
   deviceTriggered: { slotKey: string; deviceId: string | null; eventType: string; data: Record<string, unknown>; at: number };
+  /**
+   * A room (HA: area), device or entity was created, changed or removed in the registry. The live API
+   * forwards it as HA's `area_registry_updated` / `device_registry_updated` / `entity_registry_updated`.
+   */
+  registryUpdated: { registry: "area" | "device" | "entity"; action: "create" | "update" | "remove"; id: string };
 }
 
 type Listener<T> = (payload: T) => void;
@@ -29,7 +34,8 @@ type Listener<T> = (payload: T) => void;
 /** A typed event map. A throwing listener is logged and the others still run. */
 export class EventBus {
   readonly #log: Logger;
-  readonly #listeners = new Map<keyof HubEvents, Set<Listener<never>>>();
+  /** Copy on write: emit iterates the array it found, so listeners added or removed meanwhile wait for the next fact. */
+  readonly #listeners = new Map<keyof HubEvents, ReadonlyArray<Listener<never>>>();
 
   constructor(log: Logger) {
     this.#log = log;
@@ -37,19 +43,18 @@ export class EventBus {
 
   /** Subscribes; returns the function that unsubscribes. */
   on<K extends keyof HubEvents>(event: K, listener: Listener<HubEvents[K]>): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener);
-    return () => set.delete(listener);
+    const entry = listener as Listener<never>;
+    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), entry]);
+    return () => {
+      const list = this.#listeners.get(event);
+      if (list) this.#listeners.set(event, list.filter((l) => l !== entry));
+    };
   }
 
   emit<K extends keyof HubEvents>(event: K, payload: HubEvents[K]): void {
-    const set = this.#listeners.get(event);
-    if (!set) return;
-    for (const listener of [...set]) {
+    const list = this.#listeners.get(event);
+    if (!list) return;
+    for (const listener of list) {
       try {
         (listener as Listener<HubEvents[K]>)(payload);
       } catch (err) {

@@ -43,7 +43,10 @@ export type Rendered = { ok: true; value: string } | { ok: false; result: Decode
  * HA's async_render_with_possible_json_value: the message text when `key` has no template, else
  * the rendered string. A missing leaf key ("") is "no update"; a template error drops the message.
  */
-export function renderValue(ctx: PlatformContext, key: string, message: MqttMessageView, variables: TemplateVariables = {}): Rendered {
+/** No extra template variables (shared: the hot path allocates nothing for them). */
+const NO_VARIABLES: TemplateVariables = Object.freeze({});
+
+export function renderValue(ctx: PlatformContext, key: string, message: MqttMessageView, variables: TemplateVariables = NO_VARIABLES): Rendered {
   const outcome = ctx.render(key, variables, message);
   if (outcome === undefined) return { ok: true, value: message.text };
   if (!outcome.ok) return { ok: false, result: reject(`${key}: ${outcome.error}`) };

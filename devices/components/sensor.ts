@@ -104,8 +104,10 @@ function utcIsoSeconds(epochMs: number): string {
   return `${new Date(epochMs).toISOString().slice(0, 19)}+00:00`;
 }
 
+/** The value with a new state; values are never mutated, so the attributes are shared (and an unchanged value is returned as is). */
 function withState(current: EntityValue, state: string | null): EntityValue {
-  return { state, attributes: { ...current.attributes } };
+  if (current.state === state) return current;
+  return current.memory === undefined ? { state, attributes: current.attributes } : { state, attributes: current.attributes, memory: current.memory };
 }
 
 function decodeState(config: SensorConfig, payload: string, current: EntityValue): DecodeResult {

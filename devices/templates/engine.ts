@@ -81,13 +81,7 @@ function errorMessage(err: unknown): string {
 let lastPayload: string | undefined;
 let lastParsed: unknown;
 
-/**
- * Python keeps `21.0` a float; JSON.parse cannot. When the payload text may contain such a number,
- * `value_json` is re-read from `value` with the float-preserving parser.
- */
-function preciseValueJson(vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  const text = vars.value;
-  if (typeof text !== "string" || vars.value_json === undefined) return vars;
+function preciseParse(text: string): unknown {
   if (text !== lastPayload) {
     lastPayload = text;
     lastParsed = undefined;
@@ -96,8 +90,25 @@ function preciseValueJson(vars: Readonly<Record<string, unknown>>): Readonly<Rec
       if (parsed.ok) lastParsed = parsed.value;
     }
   }
-  if (lastParsed === undefined) return vars;
-  return { ...vars, value_json: lastParsed };
+  return lastParsed;
+}
+
+/**
+ * `value_json` as templates must see it for a payload whose plain JSON.parse is `json`: Python keeps
+ * `21.0` a float and JSON.parse cannot, so a payload that may hold such a number is re-read with the
+ * float-preserving parser. Callers that pass this as `value_json` save render() the substitution.
+ */
+export function templateValueJson(text: string, json: unknown): unknown {
+  if (json === undefined) return undefined;
+  return preciseParse(text) ?? json;
+}
+
+function preciseValueJson(vars: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const text = vars.value;
+  if (typeof text !== "string" || vars.value_json === undefined) return vars;
+  const precise = preciseParse(text);
+  if (precise === undefined || precise === vars.value_json) return vars;
+  return { ...vars, value_json: precise };
 }
 
 export function compile(source: string, options: EngineOptions = {}): EngineCompileOutcome {

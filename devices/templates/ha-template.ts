@@ -22,7 +22,7 @@
  * common shapes without the interpreter. Limits: budgetMs per render, 64 KiB strings and output,
  * 100k-item lists, nesting depth, macro recursion, regex backtracking cost.
  */
-import { compile, TemplateKwargs } from "./engine";
+import { compile, TemplateKwargs, templateValueJson } from "./engine";
 import { makeFloat } from "./python-values";
 
 /** Variables for one render: `value`, `value_json` (only when the payload is JSON), and platform extras. */
@@ -74,4 +74,4 @@ export function pyFloat(value: number): unknown {
   return makeFloat(value);
 }
 
-export { TemplateKwargs };
+export { TemplateKwargs, templateValueJson };

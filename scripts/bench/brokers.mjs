@@ -3,6 +3,7 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import path from "node:path";
+import { HUB_NODE_FLAGS } from "../hub-runtime.mjs";
 import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked } from "./processes.mjs";
 
 const HUB_READY_TIMEOUT_MS = 60_000; // a cold start on a Pi-class box is a few seconds; this box ~2 s
@@ -33,7 +34,7 @@ export async function startHub(root, { auth = false } = {}) {
       const httpPort = await freePort();
       const mqttPort = await freePort();
       const log = hubLogCounter();
-      const proc = spawnTracked(process.execPath, ["dist/server.js"], {
+      const proc = spawnTracked(process.execPath, [...HUB_NODE_FLAGS, "dist/server.js"], {
         cwd: root,
         onLine: log.onLine,
         env: cleanEnv({

@@ -68,7 +68,8 @@ hardStop.unref();
 function memory() {
   const m = process.memoryUsage();
   const kb = (n: number) => Math.round(n / 1024);
-  return { rss_kb: kb(m.rss), heap_used_kb: kb(m.heapUsed), heap_total_kb: kb(m.heapTotal), external_kb: kb(m.external), array_buffers_kb: kb(m.arrayBuffers) };
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { size_kb: kb(s.space_size), used_kb: kb(s.space_used_size) }]));
+  return { rss_kb: kb(m.rss), heap_used_kb: kb(m.heapUsed), heap_total_kb: kb(m.heapTotal), external_kb: kb(m.external), array_buffers_kb: kb(m.arrayBuffers), spaces };
 }
 
 /** Counters filled from the moment the Hub exists, before it starts. */

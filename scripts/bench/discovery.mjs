@@ -1,5 +1,5 @@
 // The `discovery` scenario of `npm run bench`: 2,000 Zigbee2MQTT devices x 5 sensor entities (10,000) announced by
-// retained discovery configs, against the TypeScript hub run in-process by scripts/bench/discovery-hub.ts (tsx).
+// retained discovery configs, against the hub run in-process by scripts/bench/discovery-hub.ts (bundled as dist/ is; tsx when profiling).
 //
 //   preload (once per bench run)  a hub on a fresh data dir gets the 10,000 retained configs over MQTT (QoS 1,
 //                                 bounded in flight); the data dir then holds the broker's retained store.
@@ -15,6 +15,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { build as esbuild } from "esbuild";
+import { HUB_NODE_FLAGS } from "../hub-runtime.mjs";
 import { renderSummary, summarizeProfile } from "./cpuprofile-top.mjs";
 import { makeTempDir, readRss, removeTempDir, sleep, spawnTracked, stopTracked } from "./processes.mjs";
 
@@ -44,13 +46,13 @@ function cleanEnv() {
 const hrUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** A child speaking the "@@bench {json}" line protocol: events to wait for, samples, other stdout lines counted. */
-function spawnProtocol(root, args, { nodeFlags = [], onEvent } = {}) {
+function spawnProtocol(root, args, { nodeFlags = [], onEvent, tsx = true } = {}) {
   const events = [];
   const waiters = new Set();
   const samples = [];
   const otherLines = [];
   let otherCount = 0;
-  const proc = spawnTracked(process.execPath, [...nodeFlags, "--import", "tsx", ...args], {
+  const proc = spawnTracked(process.execPath, [...nodeFlags, ...(tsx ? ["--import", "tsx"] : []), ...args], {
     cwd: root,
     env: cleanEnv(),
     stdin: "pipe",
@@ -199,15 +201,47 @@ async function quietWait(opts, pids = {}) {
 
 // ------------------------------------------------------------------ phases
 
-function hubArgs(mode, dataDir) {
-  return ["scripts/bench/discovery-hub.ts", "--mode", mode, "--data", dataDir, "--devices", String(DEVICES), "--max-seconds", "900"];
+let bundledHub;
+
+/**
+ * The hub as `npm start` runs it: esbuild bundles (dist/bench/discovery-hub.js with its broker-worker.js sibling, as
+ * scripts/build.mjs builds dist/), run by plain node, so the figures hold no tsx loader threads or per-module
+ * sources. Profiled runs keep tsx so that the profiles name source files.
+ */
+async function hubEntry(ctx) {
+  if (ctx.opts.cpuProf) return { script: "scripts/bench/discovery-hub.ts", tsx: true };
+  if (!bundledHub) {
+    const outdir = path.join(ctx.root, "dist", "bench");
+    await esbuild({
+      absWorkingDir: ctx.root,
+      entryPoints: { "discovery-hub": "scripts/bench/discovery-hub.ts", "broker-worker": "server/mqtt/broker-worker.ts" },
+      outdir,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      logLevel: "warning",
+      tsconfig: "tsconfig.json",
+    });
+    bundledHub = path.join(outdir, "discovery-hub.js");
+  }
+  return { script: bundledHub, tsx: false };
+}
+
+async function spawnHub(ctx, mode, dataDir, nodeFlags = []) {
+  const entry = await hubEntry(ctx);
+  const args = [entry.script, "--mode", mode, "--data", dataDir, "--devices", String(DEVICES), "--max-seconds", "900"];
+  // BENCH_HUB_DEFAULT_RUNTIME=1: plain node (no runtime flags), to measure what scripts/hub-runtime.mjs buys.
+  const runtimeFlags = process.env.BENCH_HUB_DEFAULT_RUNTIME ? [] : HUB_NODE_FLAGS;
+  return spawnProtocol(ctx.root, args, { nodeFlags: [...runtimeFlags, ...nodeFlags], tsx: entry.tsx });
 }
 
 async function ensurePreload(ctx) {
   if (preloaded) return preloaded;
   const dir = makeTempDir(path.join(os.tmpdir(), "hearth-bench-disc-"));
   process.stderr.write(`  discovery: preloading ${ENTITIES} retained configs (${DEVICES} devices)...\n`);
-  const hub = spawnProtocol(ctx.root, hubArgs("preload", dir));
+  const hub = await spawnHub(ctx, "preload", dir);
   try {
     const result = await hub.waitFor("preloaded", PRELOAD_TIMEOUT_MS);
     await hub.proc.exited;
@@ -234,7 +268,7 @@ function copyDataDir(registry) {
 /** Starts a hub on `dir`, waits for "started"; returns the child and the start figures (+ RSS read from /proc). */
 async function startPhase(ctx, dir, nodeFlags) {
   const spawnUs = hrUs();
-  const hub = spawnProtocol(ctx.root, hubArgs("start", dir), { nodeFlags });
+  const hub = await spawnHub(ctx, "start", dir, nodeFlags);
   const a = cpuSnapshot({ hub: hub.pid });
   const started = await hub.waitFor("started", START_TIMEOUT_MS);
   const cpu = cpuDelta(a, cpuSnapshot({ hub: hub.pid }));
@@ -509,9 +543,10 @@ export function renderDiscoveryDetails(runs) {
   p(
     `Fleet: ${DEVICES} Zigbee2MQTT devices x ${ENTITIES_PER_DEVICE} sensor entities (temperature, humidity, pressure, battery, linkquality) = ${ENTITIES}; ` +
       "every entity reads its device's JSON state topic with `{{ value_json[\"<prop>\"] }}` and the shared `zigbee2mqtt/bridge/state` with " +
-      "`{{ value_json.state }}`. Hub = the TypeScript Hub run in-process under tsx (scripts/bench/discovery-hub.ts: embedded broker in its worker " +
-      "thread, SQLite, discovery, registry, state store; no Next.js, no HTTP), one process; times are from `hub.start()` (boot = process start " +
-      "to then: Node + tsx + module loading).",
+      "`{{ value_json.state }}`. Hub = the Hub as `npm start` runs it: scripts/bench/discovery-hub.ts bundled by esbuild into dist/bench/ " +
+      "(with its broker-worker.js, as dist/ is built) and run by plain node (under tsx only with --cpu-prof, so that profiles name files): " +
+      "embedded broker in its worker thread, SQLite, discovery, registry, state store; no Next.js, no HTTP; one process. Times are from " +
+      "`hub.start()` (boot = process start to then: Node + module loading).",
   );
   p();
   p("| round | phase | figure | value |");

@@ -161,7 +161,7 @@ export function renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS }) 
       `(latency ${opts.latencyDuration} s), --ahead 64 (harness default, as the anchors). Total ${Math.round(elapsedS)} s.`,
   );
   p(
-    "hub = `NODE_ENV=production node dist/server.js` (embedded aedes, LevelDB persistence, anonymous MQTT; " +
+    "hub = `NODE_ENV=production node dist/server.js` with the V8 flags `npm start` uses (scripts/hub-runtime.mjs) (embedded aedes, LevelDB persistence, anonymous MQTT; " +
       '"with MQTT auth": an MQTT user and password). plain aedes = `aedes-standalone.mjs` (defaults, in-memory persistence).',
   );
   if (env.build_changed) p("**Warning: dist/ or .next/ was rebuilt while the bench ran; runs may have measured different builds.**");

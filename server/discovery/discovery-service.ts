@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { PLATFORMS } from "@/devices/components";
 import { isComponent } from "@/devices/components/platform";
 import { parseDiscoveryMessage, slotKeyString, type ComponentConfig } from "@/devices/discovery/discovery-message";
@@ -23,6 +24,17 @@ export interface DiscoveryServiceDeps {
   /** Quiet time after the retained replay before the birth message goes out (DISCOVERY.md §11). */
   settleMs?: number;
   now?: () => number;
+  /** Fingerprints of applied retained payloads (db/queries/discovery.ts); without it every replayed config is parsed again. */
+  fingerprints?: FingerprintStore;
+}
+
+/** Per config topic, the fingerprint of the last retained payload that was applied in full. */
+export interface FingerprintStore {
+  get(topic: string): string | undefined;
+  set(topic: string, fingerprint: string): void;
+  delete(topic: string): void;
+  readonly pending: number;
+  flush(): void;
 }
 
 interface TopicRecord extends DiscoveryRecordView {
@@ -45,6 +57,8 @@ export class DiscoveryService {
   readonly #now: () => number;
   readonly #records = new Map<string, TopicRecord>();
   readonly #seenSlots = new Set<string>();
+  #fingerprintFlush: NodeJS.Immediate | undefined;
+  #knownCount = 0;
   #disposers: Array<() => Promise<void>> = [];
   #configsSeen = 0;
   #accepted = 0;
@@ -93,6 +107,7 @@ export class DiscoveryService {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#flushFingerprints();
     clearTimeout(this.#settleTimer);
     for (const record of this.#records.values()) clearTimeout(record.timer);
     for (const dispose of this.#disposers.splice(0)) await dispose().catch(() => undefined);
@@ -118,6 +133,7 @@ export class DiscoveryService {
       configs_seen: this.#configsSeen,
       accepted: this.#accepted,
       rejected: this.#rejected,
+      known: this.#knownCount,
       entities: registry.slots().filter((s) => s.entityId !== null).length,
       devices: registry.devices().length,
       birth_published_at: this.#birthPublishedAt,
@@ -211,7 +227,13 @@ export class DiscoveryService {
       return;
     }
     const topic = match.topic;
+    const fingerprint = this.#deps.fingerprints && message.retain ? createHash("sha256").update(message.payload).digest("base64") : undefined;
+    if (fingerprint !== undefined && this.#known(message.topic, fingerprint)) {
+      this.#settle(record, "unchanged", null);
+      return;
+    }
     const parsed = parseDiscoveryMessage(topic, payload);
+    this.#remember(message.topic, undefined);
     switch (parsed.kind) {
       case "remove": {
         const slots = topic.component === "device" ? registry.slotsForTopic(message.topic) : [registry.findSlot(slotKeyString(topic))].filter((s) => s !== undefined);
@@ -267,7 +289,40 @@ export class DiscoveryService {
       if (changed) record.outcome = "accepted";
       return;
     }
+    this.#remember(message.topic, fingerprint);
     this.#settle(record, changed ? "accepted" : "unchanged", null);
+  }
+
+  /** A retained payload applied in full before (this run or the last), whose slots are all still here: nothing to do. */
+  #known(topic: string, fingerprint: string): boolean {
+    if (this.#deps.fingerprints?.get(topic) !== fingerprint) return false;
+    const slots = this.#deps.registry.slotsForTopic(topic);
+    if (slots.length === 0) return false;
+    for (const slot of slots) this.#seenSlots.add(slot.slotKey);
+    this.#knownCount++;
+    return true;
+  }
+
+  /** Stores (or, with undefined, forgets) the topic's fingerprint; written after the registry's next flush. */
+  #remember(topic: string, fingerprint: string | undefined): void {
+    const store = this.#deps.fingerprints;
+    if (!store) return;
+    if (fingerprint === undefined) store.delete(topic);
+    else store.set(topic, fingerprint);
+    if (store.pending > 0) this.#fingerprintFlush ??= setImmediate(() => this.#flushFingerprints());
+  }
+
+  #flushFingerprints(): void {
+    clearImmediate(this.#fingerprintFlush);
+    this.#fingerprintFlush = undefined;
+    const store = this.#deps.fingerprints;
+    if (!store || store.pending === 0) return;
+    try {
+      this.#deps.registry.flush();
+      store.flush();
+    } catch (err) {
+      this.#deps.log.error({ err }, "storing discovery fingerprints failed");
+    }
   }
 
   /** Validates one component config against the common schema and its platform's. */

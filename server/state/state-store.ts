@@ -1,6 +1,6 @@
 import type { EntityValue, MqttMessageView, PlatformContext, ServiceData } from "@/devices/components/platform";
 import type { AvailabilityEntry } from "@/devices/discovery/entity-config";
-import { compileTemplate, type CompiledTemplate, type RenderOutcome, type TemplateVariables } from "@/devices/templates/ha-template";
+import { compileTemplate, templateValueJson, type CompiledTemplate, type RenderOutcome, type TemplateVariables } from "@/devices/templates/ha-template";
 import { HubError } from "../errors";
 import type { EventBus } from "../event-bus";
 import type { HaContext, HaState, ProblemView, RecentMessageView } from "../hub-api";
@@ -95,6 +95,25 @@ interface Runtime {
   headAttributes: Record<string, unknown>;
   /** device_class, icon, entity_picture, friendly_name: last in every state. */
   tailAttributes: Record<string, unknown>;
+  /** The attributes of the current state and what they were composed from (values are immutable, so identity tells). */
+  composed: Composed | null;
+  /** The config's force_update: every message is a state write even when nothing changed. */
+  forceUpdate: boolean;
+  /** Epoch ms of the last message on any of this slot's topics; 0 before the first (device health). */
+  lastSeen: number;
+}
+
+interface Composed {
+  attributes: Record<string, unknown>;
+  available: boolean;
+  json: Record<string, unknown>;
+  value: Readonly<Record<string, unknown>>;
+}
+
+/** The last RECENT_PER_TOPIC messages of a topic, newest at `next - 1` (entries are reused). */
+interface RecentRing {
+  entries: RecentMessageView[];
+  next: number;
 }
 
 export interface StateStoreDeps {
@@ -104,6 +123,8 @@ export interface StateStoreDeps {
   log: Logger;
   now?: () => number;
   timeZone?: string;
+  /** Called for each slot of a device a message reached (device health learns reporting rhythms); must not allocate. */
+  onSeen?: (deviceId: string, at: number) => void;
 }
 
 /**
@@ -117,7 +138,7 @@ export class StateStore {
   readonly #router: TopicRouter<Listener>;
   readonly #runtimes = new Map<string, Runtime>();
   readonly #byEntityId = new Map<string, Runtime>();
-  readonly #recent = new Map<string, RecentMessageView[]>();
+  readonly #recent = new Map<string, RecentRing>();
   readonly #loggedProblems = new Set<string>();
   readonly #compiled = new Map<string, CompiledTemplate | string>();
   #disposers: Array<() => void> = [];
@@ -173,6 +194,12 @@ export class StateStore {
     return { firedCount: rt?.firedCount ?? 0, lastFired: rt?.lastFired ?? null };
   }
 
+  /** Epoch ms of the last message on any of the slot's topics, or null when none arrived since the hub started. */
+  lastSeen(slotKey: string): number | null {
+    const at = this.#runtimes.get(slotKey)?.lastSeen ?? 0;
+    return at === 0 ? null : at;
+  }
+
   problems(slotKey: string): ProblemView[] {
     return [...(this.#runtimes.get(slotKey)?.problems ?? [])];
   }
@@ -187,8 +214,8 @@ export class StateStore {
     }
     const out: RecentMessageView[] = [];
     const filters = [...topics];
-    for (const [topic, messages] of this.#recent) {
-      if (topics.has(topic) || filters.some((f) => topicMatches(f, topic))) out.push(...messages);
+    for (const [topic, ring] of this.#recent) {
+      if (topics.has(topic) || filters.some((f) => topicMatches(f, topic))) for (const m of ring.entries) out.push({ ...m });
     }
     return out.sort((a, b) => b.at - a.at).slice(0, 50);
   }
@@ -231,7 +258,7 @@ export class StateStore {
     const previous = this.#runtimes.get(slotKey);
     if (previous) this.#teardown(previous);
     const rt: Runtime = previous
-      ? { ...previous, entity, templates: new Map(), disposers: [], expireTimer: undefined, revertTimer: undefined, ctx: undefined as unknown as PlatformContext }
+      ? { ...previous, entity, templates: new Map(), disposers: [], expireTimer: undefined, revertTimer: undefined, ctx: undefined as unknown as PlatformContext, composed: null }
       : {
           entity,
           value: entity.platform.initialValue(entity.platformConfig),
@@ -253,8 +280,12 @@ export class StateStore {
           templateFailed: false,
           headAttributes: {},
           tailAttributes: {},
+          composed: null,
+          forceUpdate: false,
+          lastSeen: 0,
         };
     rt.ctx = this.#platformContext(rt);
+    rt.forceUpdate = entity.raw.force_update === true;
     rt.headAttributes = entity.platform.staticAttributes(entity.platformConfig);
     rt.tailAttributes = {};
     if (entity.common.deviceClass) rt.tailAttributes.device_class = entity.common.deviceClass;
@@ -301,9 +332,16 @@ export class StateStore {
 
   #onMessage(listeners: Iterable<Listener>, message: MqttMessage): void {
     const view = new MessageView(message);
-    this.#remember(message, view.text);
+    const at = this.#remember(message, view.text);
+    const onSeen = this.#deps.onSeen;
     for (const listener of listeners) {
       this.#messagesDecoded++;
+      const rt = listener.rt;
+      if (rt.lastSeen !== at) {
+        rt.lastSeen = at;
+        const deviceId = rt.entity.deviceId;
+        if (onSeen && deviceId !== null) onSeen(deviceId, at);
+      }
       switch (listener.kind) {
         case "state":
           this.#onState(listener.rt, listener.role, view);
@@ -318,14 +356,25 @@ export class StateStore {
     }
   }
 
-  #remember(message: MqttMessage, text: string): void {
-    let list = this.#recent.get(message.topic);
-    if (!list) {
-      list = [];
-      this.#recent.set(message.topic, list);
+  /** Keeps the message in its topic's ring; after the first RECENT_PER_TOPIC messages it allocates nothing. Returns its time. */
+  #remember(message: MqttMessage, text: string): number {
+    let ring = this.#recent.get(message.topic);
+    if (!ring) {
+      ring = { entries: [], next: 0 };
+      this.#recent.set(message.topic, ring);
     }
-    list.unshift({ topic: message.topic, payload: text.length > RECENT_PAYLOAD_CHARS ? `${text.slice(0, RECENT_PAYLOAD_CHARS)}…` : text, retained: message.retain, at: this.#now() });
-    if (list.length > RECENT_PER_TOPIC) list.pop();
+    const payload = text.length > RECENT_PAYLOAD_CHARS ? `${text.slice(0, RECENT_PAYLOAD_CHARS)}…` : text;
+    const at = this.#now();
+    const slot = ring.entries[ring.next];
+    if (slot) {
+      slot.payload = payload;
+      slot.retained = message.retain;
+      slot.at = at;
+    } else {
+      ring.entries.push({ topic: message.topic, payload, retained: message.retain, at });
+    }
+    ring.next = (ring.next + 1) % RECENT_PER_TOPIC;
+    return at;
   }
 
   #onState(rt: Runtime, role: string, view: MessageView): void {
@@ -360,7 +409,7 @@ export class StateStore {
       }, revert.ms);
       rt.revertTimer.unref();
     }
-    const forced = entity.raw.force_update === true || result.fired !== undefined;
+    const forced = rt.forceUpdate || result.fired !== undefined;
     this.#refresh(rt, undefined, forced);
   }
 
@@ -444,12 +493,10 @@ export class StateStore {
     const entityId = rt.entity.entityId;
     if (!entityId) return false;
     const available = this.#available(rt);
-    const attributes: Record<string, unknown> = available
-      ? { ...rt.headAttributes, ...rt.jsonAttributes, ...rt.value.attributes, ...rt.tailAttributes }
-      : { ...rt.headAttributes, ...rt.tailAttributes };
+    const attributes = composeAttributes(rt, available);
     const state = available ? (rt.value.state ?? "unknown") : "unavailable";
     const old = rt.state;
-    if (old && !forced && old.state === state && sameAttributes(old.attributes, attributes)) return false;
+    if (old && !forced && old.state === state && (old.attributes === attributes || sameAttributes(old.attributes, attributes))) return false;
     const now = this.#now();
     if (!old || old.state !== state) rt.lastChanged = now;
     rt.lastUpdated = now;
@@ -511,7 +558,7 @@ export class StateStore {
     if (rt.entity.entityId) vars.entity_id = rt.entity.entityId;
     if (message) {
       vars.value = message.text;
-      const json = message.json;
+      const json = templateValueJson(message.text, message.json);
       if (json !== undefined) vars.value_json = json;
     }
     return compiled.render(vars);
@@ -536,6 +583,25 @@ export class StateStore {
       this.#deps.log.warn(fields, "state message not applied");
     }
   }
+}
+
+/**
+ * The state's attributes: config head, json_attributes, the platform's, then the tail. Rebuilt only
+ * when one of the parts is a different object; an equal rebuild keeps the previous object, so an
+ * unchanged state is recognised by identity.
+ */
+function composeAttributes(rt: Runtime, available: boolean): Record<string, unknown> {
+  const value = rt.value.attributes;
+  const last = rt.composed;
+  if (last !== null && last.available === available && (!available || (last.json === rt.jsonAttributes && last.value === value))) {
+    return last.attributes;
+  }
+  let attributes: Record<string, unknown> = available
+    ? { ...rt.headAttributes, ...rt.jsonAttributes, ...value, ...rt.tailAttributes }
+    : { ...rt.headAttributes, ...rt.tailAttributes };
+  if (last !== null && sameAttributes(last.attributes, attributes)) attributes = last.attributes;
+  rt.composed = { attributes, available, json: rt.jsonAttributes, value };
+  return attributes;
 }
 
 function listenedTopics(rt: Runtime): string[] {
