@@ -1,11 +1,18 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
+import "./dashboard.css";
+import "./entity-card.css";
+import "./controls.css";
+import { ServiceWorker } from "./_components/service-worker";
 
 export const metadata: Metadata = {
   title: { default: "Hearth", template: "%s · Hearth" },
   description: "Your home hub",
   applicationName: "Hearth",
+  manifest: "/manifest.webmanifest",
+  icons: { icon: [{ url: "/icons/icon.svg", type: "image/svg+xml" }, { url: "/icons/icon-192.png", sizes: "192x192" }], apple: "/icons/apple-touch-icon.png" },
+  appleWebApp: { capable: true, title: "Hearth", statusBarStyle: "default" },
 };
 
 export const viewport: Viewport = {
@@ -22,7 +29,10 @@ export const viewport: Viewport = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        {children}
+        <ServiceWorker />
+      </body>
     </html>
   );
 }

@@ -1,25 +1,20 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { requireUser } from "./_lib/current-user";
+import { readHome, statesFor } from "./_lib/home-snapshot";
+import { LiveStatesProvider } from "./_lib/use-live-states";
 import { AppShell } from "./_components/app-shell";
-import { requestHost } from "./_components/request-host";
-import { StatusDashboard } from "./_components/status-dashboard";
+import { HomeDashboard } from "./_components/home/home-dashboard";
 
-export const metadata: Metadata = { title: "Status" };
+export const metadata: Metadata = { title: "Home" };
 
-export default async function StatusPage() {
+export default async function HomePage() {
   const { api } = await requireUser();
-  const h = await headers();
-  const home = api.home();
-  const homeName = home?.locationName ?? "Hearth";
+  const snapshot = readHome(api);
   return (
-    <AppShell homeName={homeName}>
-      <StatusDashboard
-        initial={api.status()}
-        host={requestHost(h.get("host"))}
-        homeName={homeName}
-        timeZone={home?.timeZone ?? "UTC"}
-      />
+    <AppShell homeName={snapshot.homeName}>
+      <LiveStatesProvider initial={statesFor(api, snapshot.entities.map((e) => e.entity_id))} renderedAt={snapshot.renderedAt}>
+        <HomeDashboard snapshot={snapshot} health={api.deviceHealth.summary()} />
+      </LiveStatesProvider>
     </AppShell>
   );
 }

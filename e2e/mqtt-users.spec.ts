@@ -33,7 +33,7 @@ test("an MQTT user connects, shows on the status page, and revoking it disconnec
   clients.push(device.client);
   expect(device.outcome).toBe("connected");
 
-  await page.goto("/");
+  await page.goto("/status");
   await expect(page.getByText("A username and password are required.")).toBeVisible();
   const entry = page.getByRole("list", { name: "Connected clients" }).getByRole("listitem").filter({ hasText: clientId });
   await expect(entry).toBeVisible({ timeout: 10_000 });

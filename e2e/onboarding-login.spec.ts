@@ -30,7 +30,7 @@ test.describe.serial("first run, sign out and sign in", () => {
     expect(await check.json()).toEqual({ done: false });
   });
 
-  test("completing onboarding lands on the status page with the home's name", async ({ page }) => {
+  test("completing onboarding lands on the home view with the home's name", async ({ page }) => {
     await page.goto("/onboarding");
     await page.getByLabel("Full name").fill(OWNER.name);
     await page.getByLabel("Username").fill(OWNER.username);
@@ -44,7 +44,7 @@ test.describe.serial("first run, sign out and sign in", () => {
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByRole("heading", { level: 1, name: HOME_NAME })).toBeVisible();
     await expect(page.getByRole("banner")).toContainText(HOME_NAME);
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Status" })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" })).toHaveAttribute("aria-current", "page");
 
     const config = await page.request.get("/api/config");
     expect(config.status()).toBe(200);

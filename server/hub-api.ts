@@ -1,4 +1,6 @@
+import type { BatteryReading, HealthCounts, HealthProblem, LinkReading } from "@/devices/health/device-health";
 import type { Logger } from "./logger";
+import type { PairingApi } from "./pairing/pairing-views";
 
 export type Role = "owner" | "admin" | "user";
 export type UnitSystem = "metric" | "us_customary";
@@ -143,7 +145,16 @@ export interface EntityView {
   /** The entity's own name from discovery; null when the entity is the device. */
   original_name: string | null;
   device_id: string | null;
+  /** The room the entity shows in: its own room when it has one, else its device's. */
   room_id: string | null;
+  /** The room a person moved this entity to, overriding its device's; null follows the device. */
+  own_room_id: string | null;
+  /** Hidden from dashboards by a person. */
+  hidden: boolean;
+  /** Pinned to the home view. */
+  pinned: boolean;
+  /** Place among its room's entities; null leaves the order automatic. */
+  position: number | null;
   available: boolean;
   /** The last value the device reported, even while unavailable ("unknown" before any). */
   last_state: string | null;
@@ -236,11 +247,142 @@ export interface DiscoveryStatusView {
   configs_seen: number;
   accepted: number;
   rejected: number;
+  /** Retained configs replayed byte for byte as applied before (fingerprint match): known, not parsed again. */
+  known: number;
   entities: number;
   devices: number;
   birth_published_at: number | null;
   recent_rejections: DiscoveryRecordView[];
 }
+
+/** A room (Home Assistant's area). `room_id` is the slug of the first name and never changes. */
+export interface RoomView {
+  room_id: string;
+  name: string;
+  icon: string | null;
+  position: number;
+  /** Devices placed in the room. */
+  device_count: number;
+  /** Entities shown in the room: their own room, or their device's. */
+  entity_count: number;
+}
+
+/** One device's health (GET /api/devices/health). Thresholds: devices/health/thresholds.ts. */
+export interface DeviceHealthView {
+  device_id: string;
+  name: string;
+  room_id: string | null;
+  /** Empty when healthy; offline and stale never both. */
+  problems: HealthProblem[];
+  /** Epoch ms of the last message on any of its topics since the hub started; null when none. */
+  last_seen: number | null;
+  /** Silence so far (since the hub started when it never spoke). */
+  silent_for_ms: number;
+  /** The learned usual gap between reports; null while still learning. */
+  usual_interval_ms: number | null;
+  /** Silence beyond this is stale. */
+  stale_after_ms: number;
+  /** Its lowest battery reading, if it has a battery entity. */
+  battery: BatteryReading | null;
+  /** Its weakest link reading (Zigbee LQI or RSSI), if it has one. */
+  link: LinkReading | null;
+}
+
+/** Devices per problem, for the home view. */
+export interface DeviceHealthSummary extends HealthCounts {
+  checked_at: number;
+}
+
+/** The Room DTO of GET /api/rooms. */
+export type Room = RoomView;
+
+/** PATCH /api/entities/<entity_id>: what a person may set on one entity. Left-out fields stay. */
+export interface EntitySettingsInput {
+  /** Overrides the device's room; null follows the device again. */
+  room_id?: string | null | undefined;
+  hidden?: boolean | undefined;
+  pinned?: boolean | undefined;
+  position?: number | null | undefined;
+}
+
+/** HA's token answer: the browser trades its session cookie for this before each WebSocket auth. */
+export interface WebSocketTokenView {
+  access_token: string;
+  token_type: "Bearer";
+  /** Seconds. */
+  expires_in: number;
+}
+
+/** One node of the MQTT explorer's topic tree: a direct child of the level asked for. */
+export interface MqttTopicNodeView {
+  /** This level's name (may be "" for topics such as "/home/x"). */
+  name: string;
+  /** The full topic of this node; pass `topic + "/"` as `prefix` to list its children. */
+  topic: string;
+  /** A message has been seen on exactly this topic. */
+  has_message: boolean;
+  /** The broker holds a retained message for exactly this topic. */
+  retained: boolean;
+  /** Topics below this node, not counting itself. */
+  children: number;
+  /** Topics with a retained message here and below (what clearing this branch would clear). */
+  retained_below: number;
+  /** Messages seen here and below since the hub started. */
+  messages: number;
+  /** Epoch ms of the latest message here and below; null when all were restored from the broker's store at start. */
+  last_at: number | null;
+}
+
+/** The last message on one topic. */
+export interface MqttTopicMessageView {
+  topic: string;
+  /** UTF-8 text, or null when the payload is not text (then `payload_base64`). At most 16 KiB are kept. */
+  payload: string | null;
+  payload_base64: string | null;
+  /** The payload's full size in bytes. */
+  size: number;
+  /** Only the first 16 KiB were kept. */
+  truncated: boolean;
+  /** The last message was published with the retain flag. */
+  retained: boolean;
+  /** The broker holds a retained message for this topic (the last retained one, even after plain messages). */
+  retained_stored: boolean;
+  qos: 0 | 1 | 2;
+  /** Epoch ms; null when the message was restored from the broker's store at start. */
+  at: number | null;
+  /** The publisher's client id; `$hub` for the hub; null when unknown (restored, or an external broker). */
+  client_id: string | null;
+  username: string | null;
+  /** Messages seen on this topic since the hub started. */
+  messages: number;
+}
+
+/** One message of the explorer's live log (GET /api/mqtt/stream). */
+export interface MqttLiveMessageView {
+  topic: string;
+  /** UTF-8 text of at most the first 4 KiB, or null when not text (then `payload_base64` of those bytes). */
+  payload: string | null;
+  payload_base64: string | null;
+  size: number;
+  truncated: boolean;
+  retained: boolean;
+  qos: 0 | 1 | 2;
+  at: number;
+  client_id: string | null;
+  username: string | null;
+}
+
+/** POST /api/mqtt/publish: `payload` (text) or `payload_base64` (bytes); neither is an empty payload. */
+export interface MqttPublishInput {
+  topic: string;
+  payload?: string | undefined;
+  payload_base64?: string | undefined;
+  qos?: 0 | 1 | 2 | undefined;
+  retain?: boolean | undefined;
+}
+
+/** POST /api/mqtt/clear: one topic, or a branch; the whole tree ("" or "#") only with `confirm: true`. */
+export type MqttClearInput = { topic: string } | { prefix: string; confirm?: boolean | undefined };
 
 export interface ServiceCallInput {
   domain: string;
@@ -265,6 +407,8 @@ export interface HubApi {
     logout(sessionToken: string): void;
     /** The person behind a session cookie or bearer token, if it is valid. */
     authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined;
+    /** A short-lived token for the WebSocket API's auth message only (POST /api/auth/websocket-token). */
+    websocketToken(userId: number): WebSocketTokenView;
   };
   tokens: {
     list(userId: number): ApiTokenView[];
@@ -281,6 +425,13 @@ export interface HubApi {
     revoke(username: string): void;
   };
   home(): HomeView | null;
+  /** Device health: offline, stale, low battery, weak link (not the hub's own liveness: that is `health()`). */
+  deviceHealth: {
+    /** Every device, those with problems first. */
+    list(): DeviceHealthView[];
+    /** How many devices have each problem. */
+    summary(): DeviceHealthSummary;
+  };
   states: {
     list(): HaState[];
     find(entityId: string): HaState | undefined;
@@ -294,18 +445,47 @@ export interface HubApi {
   devices: {
     list(): DeviceView[];
     get(deviceId: string): DeviceView;
-    update(deviceId: string, patch: { name?: string | null }): DeviceView;
+    /** Renames (null: back to the discovered name) and moves to a room (null: the "New devices" inbox). */
+    update(deviceId: string, patch: { name?: string | null | undefined; room_id?: string | null | undefined }): DeviceView;
     /** Forgets the device and clears its retained discovery topics so it does not come back. */
     remove(deviceId: string): Promise<void>;
     diagnostics(deviceId: string): DeviceDiagnosticsView;
   };
   entities: {
     list(): EntityView[];
+    /** Room override, hidden, pinned and position of one entity; settings are kept by entity id. */
+    update(entityId: string, patch: EntitySettingsInput): EntityView;
+  };
+  rooms: {
+    /** Every room, by position. */
+    list(): RoomView[];
+    get(roomId: string): RoomView;
+    /** Names are trimmed, 1–64 characters and unique ignoring case; the id is the name's slug. */
+    create(input: { name: string; icon?: string | null | undefined }): RoomView;
+    /** Renames or changes the icon; the id stays. */
+    update(roomId: string, patch: { name?: string | undefined; icon?: string | null | undefined }): RoomView;
+    /** Deletes the room; its devices go to the inbox and its entities follow their devices again. */
+    remove(roomId: string): void;
+    /** Puts the rooms in this order; `roomIds` must list every room exactly once. */
+    reorder(roomIds: readonly string[]): RoomView[];
+  };
+  /** The MQTT explorer (admins only): what the broker has seen, per topic; publish and clear as the hub. */
+  mqtt: {
+    /** The direct children of a tree level ("" = the top), sorted by name. */
+    topics(prefix: string): Promise<MqttTopicNodeView[]>;
+    /** The last message on a topic; not_found when none was seen. */
+    message(topic: string): Promise<MqttTopicMessageView>;
+    /** Publishes as the hub (`$hub`); invalid topics and payloads over 64 KiB are `unprocessable`. */
+    publish(input: MqttPublishInput): Promise<void>;
+    /** Deletes retained messages with empty retained publishes; answers how many topics were cleared. */
+    clear(input: MqttClearInput): Promise<{ cleared: number }>;
   };
   discovery: {
     status(): DiscoveryStatusView;
     /** Publishes the birth message again so devices re-announce. */
     announce(): Promise<void>;
   };
+  /** The "Add device" wizard: fresh credentials, a snippet, and what the new client announced (admins only). */
+  pairing: PairingApi;
   logger: Logger;
 }

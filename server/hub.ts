@@ -1,23 +1,35 @@
 import type { HubDatabase } from "@/db/open-database";
+import { DiscoveryFingerprints } from "@/db/queries/discovery";
 import { databaseSize } from "@/db/open-database";
 import { findHome } from "@/db/queries/accounts";
 import { AccountService } from "./auth/account-service";
+import { WebSocketTokens } from "./auth/websocket-tokens";
 import type { Config } from "./config";
 import { EventBus } from "./event-bus";
-import type { HubApi, HubStatus, ListenerView, MqttUserView } from "./hub-api";
+import type { HubApi, HubStatus, ListenerView, MqttUserView, Principal } from "./hub-api";
 import type { Logger } from "./logger";
 import { WorkerBroker } from "./mqtt/worker-broker";
 import { ExternalBroker } from "./mqtt/external-broker";
 import type { MqttBus } from "./mqtt/mqtt-bus";
-import type { UpgradeHandler } from "./http/http-server";
+import type { RequestHandler, UpgradeHandler } from "./http/http-server";
+import { EXPLORER_STREAM_PATH, ExplorerStream } from "./explorer/explorer-stream";
+import { MqttExplorer } from "./explorer/mqtt-explorer";
+import type { ExplorerSource } from "./mqtt/explorer-source";
+import { ExternalExplorer } from "./mqtt/external-explorer";
 import { WebSocketApi } from "./live/websocket-api";
+import { lanHosts } from "./pairing/lan-hosts";
+import { PairingService } from "./pairing/pairing-service";
 import type { TlsMaterial } from "./net/tls-material";
 import { dataPaths } from "./paths";
 import { DiscoveryService } from "./discovery/discovery-service";
 import { DeviceRegistry } from "./registry/device-registry";
 import { DeviceViews } from "./registry/device-views";
+import { EntitySettings } from "./registry/entity-settings";
+import { RoomRegistry } from "./registry/room-registry";
 import { ServiceCaller } from "./state/service-caller";
 import { StateStore } from "./state/state-store";
+import { DeviceActivity } from "./health/device-activity";
+import { DeviceHealthService } from "./health/device-health-service";
 import { HubError } from "./errors";
 
 export interface HubDeps {
@@ -30,6 +42,8 @@ export interface HubDeps {
   tls?: TlsMaterial | undefined;
   /** The broker thread died: the process cannot serve devices any more (main exits; systemd restarts it). */
   onFatal?: (err: Error) => void;
+  /** The clock for states and device health (tests move it; default Date.now). */
+  now?: () => number;
   /** The HTTP listener, once bound, for the status page. */
   httpListener?: () => ListenerView | undefined;
 }
@@ -44,12 +58,26 @@ export class Hub {
   readonly broker: WorkerBroker | undefined;
   /** Home Assistant's WebSocket API at /api/websocket. */
   readonly live: WebSocketApi;
+  /** Short-lived tokens that let a browser with a session cookie through the WebSocket API's auth. */
+  readonly wsTokens = new WebSocketTokens();
   readonly api: HubApi;
   readonly registry: DeviceRegistry;
   readonly states: StateStore;
+  /** Offline, stale, low-battery and weak-link devices; learns each device's reporting rhythm. */
+  readonly deviceHealth: DeviceHealthService;
   readonly discovery: DiscoveryService;
   readonly services: ServiceCaller;
   readonly views: DeviceViews;
+  /** Rooms (HA areas), device and entity placement, suggested_area. */
+  readonly rooms: RoomRegistry;
+  readonly entitySettings: EntitySettings;
+  /** The MQTT explorer: topic tree, last messages, publish and clear; its live log at /api/mqtt/stream. */
+  readonly explorer: MqttExplorer;
+  readonly explorerStream: ExplorerStream;
+  /** The "Add device" wizard's sessions and Zigbee2MQTT bridge watches. */
+  readonly pairing: PairingService;
+  /** External-broker mode only: the explorer's `#` subscription, open while the explorer is in use. */
+  readonly #externalExplorer: ExternalExplorer | undefined;
   readonly #deps: HubDeps;
   readonly #startedAt = Date.now();
   #started = false;
@@ -84,17 +112,68 @@ export class Hub {
       this.mqtt = this.broker;
     }
     this.registry = new DeviceRegistry({ db, bus: this.bus, log: log.child({ module: "registry" }) });
-    this.states = new StateStore({ bus: this.bus, mqtt: this.mqtt, registry: this.registry, log: log.child({ module: "state" }) });
+    const now = deps.now ?? Date.now;
+    const activity = new DeviceActivity();
+    this.states = new StateStore({
+      bus: this.bus,
+      mqtt: this.mqtt,
+      registry: this.registry,
+      log: log.child({ module: "state" }),
+      now,
+      onSeen: (deviceId, at) => activity.seen(deviceId, at),
+    });
+    this.deviceHealth = new DeviceHealthService({ bus: this.bus, registry: this.registry, states: this.states, activity, now });
     this.discovery = new DiscoveryService({
       mqtt: this.mqtt,
       registry: this.registry,
       log: log.child({ module: "discovery" }),
       prefix: config.discoveryPrefix,
+      fingerprints: new DiscoveryFingerprints(db),
     });
     this.services = new ServiceCaller({ mqtt: this.mqtt, registry: this.registry, states: this.states });
-    this.views = new DeviceViews(this.registry, this.states);
+    this.entitySettings = new EntitySettings({ db });
+    this.rooms = new RoomRegistry({ db, bus: this.bus, log: log.child({ module: "rooms" }), devices: this.registry, settings: this.entitySettings });
+    this.views = new DeviceViews(this.registry, this.states, this.entitySettings);
+    // Embedded: the broker thread indexes every publish with its client. External: a `#` subscription, on demand.
+    let explorerSource: ExplorerSource;
+    if (this.broker) {
+      explorerSource = this.broker;
+      this.#externalExplorer = undefined;
+    } else {
+      this.#externalExplorer = new ExternalExplorer({ mqtt: this.mqtt, log: log.child({ module: "explorer" }) });
+      explorerSource = this.#externalExplorer;
+    }
+    this.explorer = new MqttExplorer({ source: explorerSource, mqtt: this.mqtt });
+    this.explorerStream = new ExplorerStream({
+      explorer: this.explorer,
+      authenticate: (c) => this.accounts.authenticate(c),
+      log: log.child({ module: "explorer-stream" }),
+    });
+    this.pairing = new PairingService({
+      mqtt: this.mqtt,
+      bus: this.bus,
+      log: log.child({ module: "pairing" }),
+      discoveryPrefix: config.discoveryPrefix,
+      ports: () => {
+        if (!this.broker) return undefined;
+        const listeners = this.mqtt.listeners();
+        return { tcp: listeners.find((l) => l.protocol === "mqtt")?.port ?? null, tls: listeners.find((l) => l.protocol === "mqtts")?.port ?? null };
+      },
+      hosts: () => lanHosts({ bindHost: config.host, mdns: config.mdns }),
+      createMqttUser: (input) => this.api.mqttUsers.add(input),
+      devices: () => this.views.devices(),
+      publisherOf: async (topic) => {
+        const m = await this.explorer.message(topic);
+        return { username: m.username };
+      },
+    });
     this.api = this.#buildApi();
-    this.live = new WebSocketApi({ log: log.child({ module: "websocket-api" }), api: this.api, version: deps.version });
+    this.live = new WebSocketApi({
+      log: log.child({ module: "websocket-api" }),
+      api: this.api,
+      bus: this.bus,
+      authenticate: (accessToken) => this.#authenticateWebSocket(accessToken),
+    });
   }
 
   get birthTopic(): string {
@@ -107,6 +186,16 @@ export class Hub {
     return device;
   }
 
+  /** The WebSocket auth phase takes a short-lived WebSocket token or a long-lived API token. */
+  #authenticateWebSocket(accessToken: string): Principal | undefined {
+    const userId = this.wsTokens.verify(accessToken);
+    if (userId !== undefined) {
+      const user = this.accounts.findUser(userId);
+      return user ? { user, via: "token" } : undefined;
+    }
+    return this.accounts.authenticate({ bearerToken: accessToken });
+  }
+
   /** Closes every connection of an MQTT user (embedded broker only). */
   #disconnectMqttUser(username: string): void {
     this.broker?.disconnectUser(username);
@@ -116,9 +205,14 @@ export class Hub {
     await this.mqtt.start();
     this.#started = true;
     // Consumers first, discovery last, so retained configs arrive once everyone listens (STYLE §3.4).
+    this.live.start();
     this.states.start();
+    this.deviceHealth.start();
     const restored = this.registry.load(this.discovery.loadDefinition);
     for (const entity of restored) this.bus.emit("entityDiscovered", { slotKey: entity.slotKey, entityId: entity.entityId, isUpdate: false });
+    this.entitySettings.load();
+    this.rooms.start();
+    this.pairing.start();
     // Subscribes to discovery; the birth message goes out once the retained replay is quiet (DISCOVERY.md §11).
     await this.discovery.start();
   }
@@ -134,15 +228,25 @@ export class Hub {
     };
   }
 
+  /** The plain HTTP paths the hub serves itself, before Next: live streams (STYLE §4 P6). */
+  routes(): Record<string, RequestHandler> {
+    return { [EXPLORER_STREAM_PATH]: this.explorerStream.handle };
+  }
+
   async stop(): Promise<void> {
     this.live.close();
+    this.explorerStream.close();
     if (!this.#started) return;
     this.#started = false;
+    await this.pairing.stop();
     await this.discovery.stop();
+    this.rooms.stop();
+    this.deviceHealth.stop();
     this.states.stop();
     this.registry.flush();
     // A clean stop does not fire a will (and the embedded broker dies with us): say it ourselves.
     await this.mqtt.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);
+    await this.#externalExplorer?.stop();
     await this.mqtt.stop();
   }
 
@@ -235,6 +339,7 @@ export class Hub {
         login: (u, p, ua) => accounts.login(u, p, ua),
         logout: (t) => accounts.logout(t),
         authenticate: (c) => accounts.authenticate(c),
+        websocketToken: (userId) => this.wsTokens.issue(userId),
       },
       tokens: {
         list: (userId) => accounts.listTokens(userId),
@@ -259,6 +364,10 @@ export class Hub {
           this.#disconnectMqttUser(username);
         },
       },
+      deviceHealth: {
+        list: () => this.deviceHealth.list(),
+        summary: () => this.deviceHealth.summary(),
+      },
       home: () => {
         const h = findHome(db);
         return h ? { locationName: h.locationName, timeZone: h.timeZone, unitSystem: h.unitSystem } : null;
@@ -276,11 +385,15 @@ export class Hub {
         get: (deviceId) => this.views.device(this.#deviceOrThrow(deviceId)),
         update: (deviceId, patch) => {
           this.#deviceOrThrow(deviceId);
+          // The room first: an unknown room fails the whole patch before anything changes.
+          if (patch.room_id !== undefined) this.rooms.moveDevice(deviceId, patch.room_id);
           if (patch.name !== undefined) this.registry.renameDevice(deviceId, patch.name === null || patch.name.trim() === "" ? null : patch.name.trim());
           return this.views.device(this.#deviceOrThrow(deviceId));
         },
         remove: async (deviceId) => {
           this.#deviceOrThrow(deviceId);
+          // Its entity ids are given up, so a future entity taking one must not inherit these settings.
+          this.entitySettings.forget(this.registry.entitiesOfDevice(deviceId).flatMap((s) => (s.entityId ? [s.entityId] : [])));
           const removed = this.registry.removeDevice(deviceId);
           // Clear the broker's copies, or the device comes back as a ghost on the next replay (DISCOVERY.md §10).
           for (const topic of removed?.discoveryTopics ?? []) await this.mqtt.publish(topic, "", { qos: 1, retain: true });
@@ -300,11 +413,33 @@ export class Hub {
       },
       entities: {
         list: () => this.views.entities(),
+        update: (entityId, patch) => {
+          this.rooms.updateEntity(entityId, patch);
+          const entity = this.registry.findEntity(entityId);
+          const view = entity ? this.views.entity(entity) : undefined;
+          if (!view) throw new HubError("not_found", `no entity ${entityId}`);
+          return view;
+        },
+      },
+      rooms: {
+        list: () => this.rooms.list(),
+        get: (roomId) => this.rooms.get(roomId),
+        create: (input) => this.rooms.create(input),
+        update: (roomId, patch) => this.rooms.update(roomId, patch),
+        remove: (roomId) => this.rooms.remove(roomId),
+        reorder: (roomIds) => this.rooms.reorder(roomIds),
+      },
+      mqtt: {
+        topics: (prefix) => this.explorer.topics(prefix),
+        message: (topic) => this.explorer.message(topic),
+        publish: (input) => this.explorer.publish(input),
+        clear: (input) => this.explorer.clear(input),
       },
       discovery: {
         status: () => this.discovery.status(),
         announce: () => this.discovery.announce(),
       },
+      pairing: this.pairing.api(),
     };
   }
 }

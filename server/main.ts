@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       const handle = await ready;
       await handle(req, res);
     },
+    routes: hub.routes(),
     upgrades: hub.upgrades(),
     rejectUnclaimedUpgrades: !config.dev,
     tls,

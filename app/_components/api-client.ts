@@ -8,7 +8,7 @@ export interface ApiError {
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; error: ApiError };
 
 interface CallOptions {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   body?: unknown;
   signal?: AbortSignal;
 }

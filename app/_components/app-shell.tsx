@@ -1,10 +1,13 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { hub } from "../_lib/hub";
 import { FlameIcon } from "./icons";
 import { NavTabs } from "./nav-tabs";
 
-/** The signed-in frame: top bar with the home's name, main navigation, and the page. */
-export function AppShell({ homeName, children }: { homeName: string; children: ReactNode }) {
+/** The signed-in frame: top bar with the home's name, main navigation (with the new-devices badge), and the page. */
+export async function AppShell({ homeName, children }: { homeName: string; children: ReactNode }) {
+  const api = await hub();
+  const inbox = api.devices.list().filter((d) => d.room_id === null).length;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -21,7 +24,7 @@ export function AppShell({ homeName, children }: { homeName: string; children: R
               <span className="brand-app">Hearth</span>
             </span>
           </Link>
-          <NavTabs />
+          <NavTabs inboxCount={inbox} />
         </div>
       </header>
       <main id="main" className="page" tabIndex={-1}>

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 
 interface ConfirmDialogProps {
   open: boolean;
@@ -10,10 +10,12 @@ interface ConfirmDialogProps {
   error?: string | undefined;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Extra fields between the message and the buttons (a lock's code, say). */
+  children?: ReactNode;
 }
 
 /** A modal question before something destructive; Escape or Cancel backs out. */
-export function ConfirmDialog({ open, title, message, confirmLabel, busy = false, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, message, confirmLabel, busy = false, error, onConfirm, onCancel, children }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   useEffect(() => {
@@ -39,6 +41,7 @@ export function ConfirmDialog({ open, title, message, confirmLabel, busy = false
             {title}
           </h2>
           <p id={`${id}-message`}>{message}</p>
+          {children}
           {error && (
             <p role="alert" className="alert alert-error">
               {error}

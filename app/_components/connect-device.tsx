@@ -41,7 +41,10 @@ export function ConnectDevice({ status, host }: { status: HubStatus; host: Reque
       <h2 id="connect-title" className="card-title">
         Connect a device
       </h2>
-      <p className="muted">Enter these in your device’s MQTT settings (Tasmota, ESPHome, Zigbee2MQTT, Shelly…).</p>
+      <p className="muted">
+        Enter these in your device’s MQTT settings (Tasmota, ESPHome, Zigbee2MQTT, Shelly…), or let the <Link href="/devices/add">Add device</Link> wizard make a login and
+        the settings for you.
+      </p>
       <dl className="addresses">
         {tcp && <AddressRow label="Broker (MQTT)" value={listenerUrl(tcp, host)} copyLabel="the MQTT broker address" />}
         {tls && <AddressRow label="Broker (MQTT over TLS)" value={listenerUrl(tls, host)} copyLabel="the TLS broker address" />}

@@ -73,3 +73,16 @@ export const PlugIcon = () => (
     <path d="M9 2v5M15 2v5M6 7h12v4a6 6 0 0 1-12 0V7ZM12 17v5" />
   </Icon>
 );
+
+export const HomeIcon = () => (
+  <Icon>
+    <path d="M3 11.5 12 4l9 7.5M5.5 9.5V20h13V9.5M10 20v-5.5h4V20" />
+  </Icon>
+);
+
+export const DevicesIcon = () => (
+  <Icon>
+    <rect x="3" y="4" width="12" height="16" rx="2" />
+    <path d="M18 8h2a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1h-5M7 16h4" />
+  </Icon>
+);

@@ -58,9 +58,9 @@ export function StatusDashboard({ initial, host, homeName, timeZone }: { initial
     <div className="dashboard">
       <div className="page-head">
         <div>
-          <h1 className="page-title">{status.locationName ?? homeName}</h1>
+          <h1 className="page-title">Status</h1>
           <p className="muted">
-            Hearth {status.version} · up {formatDuration(status.uptimeS)}
+            {status.locationName ?? homeName} · Hearth {status.version} · up {formatDuration(status.uptimeS)}
           </p>
         </div>
         <p className={`live live-${link}`} role="status">

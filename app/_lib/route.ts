@@ -78,11 +78,11 @@ export const publicRoute = <P = Record<string, never>>(handler: Handler<RouteCon
   wrap<P, RouteContext<P>>(false, handler);
 
 /** Reads a JSON body with a size limit and validates it; bad input is a 400/413 with a clear message. */
-export async function readJson<T>(req: NextRequest, schema: z.ZodType<T>): Promise<T> {
+export async function readJson<T>(req: NextRequest, schema: z.ZodType<T>, maxBytes = MAX_BODY_BYTES): Promise<T> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new HubError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (declared > maxBytes) throw new HubError("payload_too_large", `body is larger than ${maxBytes} bytes`);
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HubError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(text) > maxBytes) throw new HubError("payload_too_large", `body is larger than ${maxBytes} bytes`);
   let value: unknown;
   try {
     value = text.length === 0 ? {} : JSON.parse(text);

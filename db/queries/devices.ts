@@ -53,6 +53,7 @@ const DEVICE_COLUMNS = [
   "via_device",
   "configuration_url",
   "room_id",
+  "room_set_by_user",
   "created_at",
   "updated_at",
 ] as const;
@@ -116,6 +117,7 @@ export class RegistryWriter {
           via_device: d.viaDevice,
           configuration_url: d.configurationUrl,
           room_id: d.roomId,
+          room_set_by_user: d.roomSetByUser ? 1 : 0,
           created_at: d.createdAt,
           updated_at: d.updatedAt,
         });

@@ -17,6 +17,8 @@ export const devices = sqliteTable("devices", {
   viaDevice: text("via_device"),
   configurationUrl: text("configuration_url"),
   roomId: text("room_id"),
+  /** A person placed the device (or sent it back to the inbox): discovery's suggested_area no longer moves it. */
+  roomSetByUser: integer("room_set_by_user", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });

@@ -175,6 +175,12 @@ export class AccountService {
     return undefined;
   }
 
+  /** The person with this id, if they still exist. */
+  findUser(userId: number): UserView | undefined {
+    const user = q.findUserById(this.#db, userId);
+    return user ? toUserView(user) : undefined;
+  }
+
   listTokens(userId: number): ApiTokenView[] {
     return q.listApiTokens(this.#db, userId).map(toTokenView);
   }

@@ -10,6 +10,8 @@ export interface HttpServerDeps {
   log: Logger;
   /** Everything that is not one of our upgrade paths: Next's request handler. */
   handleRequest: RequestHandler;
+  /** Requests the hub serves itself, before Next (exact pathnames): live streams (STYLE §4 P6). */
+  routes?: Record<string, RequestHandler> | undefined;
   /** Upgrade paths we own (exact pathnames). Every other upgrade is left to Next (HMR in dev). */
   upgrades: Record<string, UpgradeHandler>;
   /** In production nothing else takes upgrades, so unclaimed ones are answered 404 instead of hanging. */
@@ -30,7 +32,8 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // Set our headers before Next handles the request: Next may have sent its own by the time it resolves.
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    Promise.resolve(deps.handleRequest(req, res)).catch((err: unknown) => {
+    const route = deps.routes?.[(req.url ?? "/").split("?")[0] ?? "/"];
+    Promise.resolve((route ?? deps.handleRequest)(req, res)).catch((err: unknown) => {
       deps.log.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) {
         res.statusCode = 500;

@@ -1,35 +1,65 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
-import { z } from "zod";
-import type { HubApi } from "../hub-api";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { EventBus } from "../event-bus";
+import type { HubApi, Principal } from "../hub-api";
 import type { Logger } from "../logger";
+import { createCommands } from "./commands";
+import { LiveConnection, type CommandHandler } from "./connection";
+import { LiveFeed } from "./live-feed";
+import { HA_PROTOCOL_VERSION, MAX_BUFFERED_BYTES, MAX_INCOMING_BYTES, authMessage } from "./protocol";
 
 export interface WebSocketApiDeps {
   log: Logger;
   api: HubApi;
-  version: string;
+  bus: EventBus;
+  /** The person behind an access token: a long-lived API token or a short-lived WebSocket token. */
+  authenticate: (accessToken: string) => Principal | undefined;
+  /** Unsent bytes per connection before it counts as too slow (default 4 MiB). */
+  maxBufferedBytes?: number;
+  /** How long a connection may stay above that before it is closed (default 5 s). */
+  slowGraceMs?: number;
 }
 
-const authMessage = z.object({ type: z.literal("auth"), access_token: z.string().min(1) });
-const commandMessage = z.object({ id: z.number().int().positive(), type: z.string().min(1) }).passthrough();
-
-// HA closes sockets that do not authenticate promptly; so do we.
+// HA closes sockets that do not authenticate within 10 seconds; so do we.
 const AUTH_TIMEOUT_MS = 10_000;
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+function decode(data: RawData, isBinary: boolean): unknown {
+  if (isBinary) return undefined;
+  const buffer = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+  try {
+    return JSON.parse(buffer.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Home Assistant's WebSocket API at /api/websocket: auth_required → auth → auth_ok/auth_invalid, then
- * id-numbered commands. This first cut answers ping, get_config and refuses the rest by name;
- * live state subscriptions arrive with the entity model.
+ * Home Assistant's WebSocket API at /api/websocket (HA: components/websocket_api). The auth phase lives
+ * here; each authenticated socket becomes a LiveConnection that runs the commands in ./commands.
  */
 export class WebSocketApi {
   readonly #deps: WebSocketApiDeps;
   readonly #wss: WebSocketServer;
+  readonly #feed: LiveFeed;
+  readonly #handlers: ReadonlyMap<string, CommandHandler>;
+  readonly #connections = new Set<LiveConnection>();
 
   constructor(deps: WebSocketApiDeps) {
     this.#deps = deps;
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INCOMING_BYTES });
+    this.#feed = new LiveFeed({ bus: deps.bus, log: deps.log });
+    this.#handlers = createCommands({ api: deps.api, feed: this.#feed });
+  }
+
+  /** Starts listening to the bus; call before the state store emits anything. */
+  start(): void {
+    this.#feed.start();
+  }
+
+  /** Open sockets, authenticated or not. */
+  get socketCount(): number {
+    return this.#wss.clients.size;
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -37,61 +67,57 @@ export class WebSocketApi {
   }
 
   #serve(ws: WebSocket): void {
-    const send = (msg: unknown) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-    };
-    let authenticated = false;
+    const { log } = this.#deps;
+    let connection: LiveConnection | undefined;
     const authTimer = setTimeout(() => ws.close(4001, "authentication timeout"), AUTH_TIMEOUT_MS);
-    ws.on("close", () => clearTimeout(authTimer));
-    ws.on("error", () => ws.terminate());
-    send({ type: "auth_required", ha_version: this.#deps.version });
+    ws.on("close", () => {
+      clearTimeout(authTimer);
+      if (connection) {
+        connection.dispose();
+        this.#connections.delete(connection);
+      }
+    });
+    // Includes frames above MAX_INCOMING_BYTES: ws closes those with 1009 itself.
+    ws.on("error", (err) => {
+      log.debug({ err: err.message }, "WebSocket error");
+      ws.terminate();
+    });
+    ws.send(JSON.stringify({ type: "auth_required", ha_version: HA_PROTOCOL_VERSION }));
 
     ws.on("message", (data, isBinary) => {
-      let parsed: unknown;
-      try {
-        parsed = isBinary ? undefined : JSON.parse(Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString("utf8"));
-      } catch {
-        parsed = undefined;
-      }
-      if (!authenticated) {
-        const auth = authMessage.safeParse(parsed);
-        const principal = auth.success ? this.#deps.api.auth.authenticate({ bearerToken: auth.data.access_token }) : undefined;
-        if (!principal) {
-          send({ type: "auth_invalid", message: auth.success ? "Invalid access token or password" : "Expected an auth message" });
-          ws.close();
-          return;
-        }
-        authenticated = true;
-        clearTimeout(authTimer);
-        send({ type: "auth_ok", ha_version: this.#deps.version });
+      const parsed = decode(data, isBinary);
+      if (connection) {
+        if (parsed === undefined) connection.error(null, "invalid_format", "Message is not valid JSON text.");
+        else connection.receive(parsed);
         return;
       }
-      // HA accepts a list of commands in one frame (coalesced messages).
-      const messages = Array.isArray(parsed) ? parsed : [parsed];
-      for (const message of messages) this.#command(message, send);
+      if (ws.readyState !== ws.OPEN) return;
+      const auth = authMessage.safeParse(parsed);
+      const principal = auth.success ? this.#deps.authenticate(auth.data.access_token) : undefined;
+      if (!principal) {
+        ws.send(JSON.stringify({ type: "auth_invalid", message: auth.success ? "Invalid access token or password" : "Expected an auth message with an access_token" }));
+        ws.close();
+        return;
+      }
+      clearTimeout(authTimer);
+      connection = new LiveConnection({
+        ws,
+        log: log.child({ user: principal.user.username }),
+        principal,
+        handlers: this.#handlers,
+        maxBufferedBytes: this.#deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
+        slowGraceMs: this.#deps.slowGraceMs ?? 5000,
+      });
+      this.#connections.add(connection);
+      ws.send(JSON.stringify({ type: "auth_ok", ha_version: HA_PROTOCOL_VERSION }));
     });
   }
 
-  #command(message: unknown, send: (msg: unknown) => void): void {
-    const cmd = commandMessage.safeParse(message);
-    if (!cmd.success) {
-      send({ type: "result", id: null, success: false, error: { code: "invalid_format", message: "Message incorrectly formatted" } });
-      return;
-    }
-    const { id, type } = cmd.data;
-    switch (type) {
-      case "ping":
-        send({ id, type: "pong" });
-        return;
-      case "get_config":
-        send({ id, type: "result", success: true, result: this.#deps.api.haConfig() });
-        return;
-      default:
-        send({ id, type: "result", success: false, error: { code: "unknown_command", message: `Unknown command: ${type}` } });
-    }
-  }
-
+  /** Closes every socket (1001, going away: clients reconnect) and stops listening to the bus. */
   close(): void {
+    this.#feed.stop();
+    for (const connection of this.#connections) connection.dispose();
+    this.#connections.clear();
     for (const client of this.#wss.clients) client.close(1001, "hub stopping");
     this.#wss.close();
   }

@@ -1,6 +1,8 @@
 import type { MqttClientInfo } from "../event-bus";
 import type { LogLevel } from "../config";
+import type { TapEvent } from "./live-taps";
 import type { ListenerInfo, MqttStats } from "./mqtt-bus";
+import type { TopicMessage, TopicNode } from "./topic-index";
 
 /** What the broker thread needs to start: plain data, as it crosses a thread boundary. */
 export interface BrokerWorkerData {
@@ -27,6 +29,14 @@ export type ToBroker =
   | { type: "publish"; reqId: number; message: WireMessage }
   | { type: "readRetained"; reqId: number; pattern: string }
   | { type: "disconnectUser"; username: string }
+  /** The MQTT explorer: the topic tree one level at a time (`level` null = the top), one topic's last message. */
+  | { type: "explorerTopics"; reqId: number; level: string | null }
+  | { type: "explorerMessage"; reqId: number; topic: string }
+  /** Empty retained publishes to one topic, or to every retained topic at `level` and below (null = all). */
+  | { type: "explorerClear"; reqId: number; target: { topic: string } | { level: string | null } }
+  /** A live-log tap: messages matching `filter`, rate-limited in the broker thread. */
+  | { type: "tapOpen"; reqId: number; tapId: number; filter: string }
+  | { type: "tapClose"; reqId: number; tapId: number }
   | { type: "wsOpen"; connId: number; address: string | null }
   | { type: "wsData"; connId: number; data: Uint8Array }
   | { type: "wsClose"; connId: number }
@@ -36,14 +46,25 @@ export type ToBroker =
 export type FromBroker =
   | { type: "ready"; listeners: ListenerInfo[] }
   | { type: "failed"; code: string; message: string }
-  | { type: "reply"; reqId: number; error?: string; messages?: WireMessage[] }
+  | { type: "reply"; reqId: number; error?: string; data?: ReplyData }
   /** Messages for the hub's subscriptions, batched per event-loop turn (in order). */
   | { type: "messages"; batch: Array<{ subId: number; message: WireMessage }> }
+  /** Live-log messages for open taps, batched like `messages`; `skipped` once a second per tap that dropped some. */
+  | { type: "tapEvents"; batch: Array<{ tapId: number; event: TapEvent }> }
+  | { type: "tapSkipped"; tapId: number; count: number }
   | { type: "clientConnected"; info: MqttClientInfo }
   | { type: "clientDisconnected"; info: MqttClientInfo }
   | { type: "stats"; stats: MqttStats }
   | { type: "wsWrite"; connId: number; data: Uint8Array }
   | { type: "wsEnd"; connId: number }
   | { type: "stopped" };
+
+/** What a request answers with, by request type. */
+export interface ReplyData {
+  messages?: WireMessage[];
+  topics?: TopicNode[];
+  message?: TopicMessage | null;
+  cleared?: number;
+}
 
 export const toBuffer = (u8: Uint8Array): Buffer => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);

@@ -7,8 +7,10 @@ import { openDatabase } from "@/db/open-database";
 import { AccountService } from "../auth/account-service";
 import { isHubError } from "../errors";
 import { createLogger } from "../logger";
-import { type BrokerWorkerData, type FromBroker, type ToBroker, type WireMessage, toBuffer } from "./broker-protocol";
+import { type BrokerWorkerData, type FromBroker, type ReplyData, type ToBroker, type WireMessage, toBuffer } from "./broker-protocol";
+import { BrokerExplorer } from "./broker-explorer";
 import { EmbeddedBroker } from "./embedded-broker";
+import type { TapEvent } from "./live-taps";
 import type { MqttMessage } from "./mqtt-bus";
 
 const STATS_EVERY_MS = 1000;
@@ -21,35 +23,65 @@ const data = workerData as BrokerWorkerData;
 // first, so the hub sees everything in the order it happened here.
 const MAX_BATCH = 1024;
 let batch: Array<{ subId: number; message: WireMessage }> = [];
+let tapBatch: Array<{ tapId: number; event: TapEvent }> = [];
 let flushScheduled = false;
 function flushBatch(): void {
   flushScheduled = false;
-  if (batch.length === 0) return;
-  const out = batch;
-  batch = [];
-  port.postMessage({ type: "messages", batch: out } satisfies FromBroker);
+  if (batch.length > 0) {
+    const out = batch;
+    batch = [];
+    port.postMessage({ type: "messages", batch: out } satisfies FromBroker);
+  }
+  if (tapBatch.length > 0) {
+    const out = tapBatch;
+    tapBatch = [];
+    port.postMessage({ type: "tapEvents", batch: out } satisfies FromBroker);
+  }
 }
-function postMessageFor(subId: number, message: WireMessage): void {
-  batch.push({ subId, message });
-  if (batch.length >= MAX_BATCH) flushBatch();
+function scheduleFlush(size: number): void {
+  if (size >= MAX_BATCH) flushBatch();
   else if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushBatch);
   }
 }
+function postMessageFor(subId: number, message: WireMessage): void {
+  batch.push({ subId, message });
+  scheduleFlush(batch.length);
+}
+function postTapEvent(tapId: number, event: TapEvent): void {
+  tapBatch.push({ tapId, event });
+  scheduleFlush(tapBatch.length);
+}
 const post = (msg: FromBroker) => {
   flushBatch();
   port.postMessage(msg);
 };
-const toWire = (m: MqttMessage): WireMessage => ({ topic: m.topic, payload: m.payload, qos: m.qos, retain: m.retain });
+/**
+ * Structured clone sends a view's whole ArrayBuffer, and a payload is usually a slice of a socket read or of
+ * Node's 8 KiB buffer pool: copy such a payload to an exact-size buffer, or each message would carry (and pin
+ * on the hub's side) the whole chunk.
+ */
+const exactPayload = (p: Buffer): Uint8Array => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : new Uint8Array(p));
+const toWire = (m: MqttMessage): WireMessage => ({ topic: m.topic, payload: exactPayload(m.payload), qos: m.qos, retain: m.retain });
 
 const log = createLogger(data.logLevel).child({ module: "broker" });
 // Its own connection to the hub's database (WAL allows it): CONNECT checks need no round trip to the hub.
 // The hub migrated the file before starting this thread.
 const db = openDatabase({ file: data.dbFile });
 const accounts = new AccountService({ db });
+// The MQTT explorer's index and live-log taps sit beside aedes, where every publish and its client are seen.
+const explorer = new BrokerExplorer({
+  broker: {
+    publish: (topic, payload, opts) => broker.publish(topic, payload, opts),
+    storedTopics: (level) => broker.storedTopics(level),
+  },
+  deliver: postTapEvent,
+  skipped: (tapId, count) => post({ type: "tapSkipped", tapId, count }),
+});
 const broker = new EmbeddedBroker({
   log,
+  onPublish: (packet, clientId, username) => explorer.observe(packet, clientId, username),
   onClientConnected: (info) => post({ type: "clientConnected", info }),
   onClientDisconnected: (info) => post({ type: "clientDisconnected", info }),
   authenticate: (username, password) => accounts.checkMqttCredentials(username, password, data.allowAnonymous),
@@ -85,7 +117,7 @@ function openSocket(connId: number, address: string | null): void {
   broker.handleStream(stream, address, "ws");
 }
 
-async function handle(msg: ToBroker): Promise<void> {
+async function handle(msg: ToBroker): Promise<ReplyData | undefined> {
   switch (msg.type) {
     case "subscribe": {
       const { subId } = msg;
@@ -103,7 +135,18 @@ async function handle(msg: ToBroker): Promise<void> {
       await broker.publish(msg.message.topic, toBuffer(msg.message.payload), { qos: msg.message.qos, retain: msg.message.retain });
       return;
     case "readRetained":
-      post({ type: "reply", reqId: msg.reqId, messages: (await broker.readRetained(msg.pattern)).map(toWire) });
+      return { messages: (await broker.readRetained(msg.pattern)).map(toWire) };
+    case "explorerTopics":
+      return { topics: explorer.topics(msg.level) };
+    case "explorerMessage":
+      return { message: explorer.message(msg.topic) ?? null };
+    case "explorerClear":
+      return { cleared: await explorer.clear(msg.target) };
+    case "tapOpen":
+      explorer.openTap(msg.tapId, msg.filter);
+      return;
+    case "tapClose":
+      explorer.closeTap(msg.tapId);
       return;
     case "disconnectUser":
       broker.disconnectUser(msg.username);
@@ -123,6 +166,7 @@ async function handle(msg: ToBroker): Promise<void> {
     }
     case "stop":
       clearInterval(statsTimer);
+      explorer.stop();
       await broker.stop();
       db.$client.close();
       post({ type: "stopped" });
@@ -132,10 +176,10 @@ async function handle(msg: ToBroker): Promise<void> {
 }
 
 port.on("message", (msg: ToBroker) => {
-  const reqId = "reqId" in msg && msg.type !== "readRetained" ? msg.reqId : undefined;
+  const reqId = "reqId" in msg ? msg.reqId : undefined;
   handle(msg).then(
-    () => {
-      if (reqId !== undefined) post({ type: "reply", reqId });
+    (data) => {
+      if (reqId !== undefined) post(data ? { type: "reply", reqId, data } : { type: "reply", reqId });
     },
     (err: unknown) => {
       log.error({ err, type: msg.type }, "broker request failed");
@@ -146,7 +190,11 @@ port.on("message", (msg: ToBroker) => {
 });
 
 broker.start().then(
-  () => {
+  async () => {
+    // The explorer's index starts with what the store kept from earlier runs (publisher and time unknown).
+    await broker
+      .forEachRetained((packet) => explorer.restore(packet.topic, packet.payload, packet.qos))
+      .catch((err: unknown) => log.warn({ err }, "explorer: retained messages not indexed"));
     post({ type: "ready", listeners: broker.listeners() });
     statsTimer = setInterval(() => post({ type: "stats", stats: broker.stats() }), STATS_EVERY_MS);
     statsTimer.unref();

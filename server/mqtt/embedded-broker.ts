@@ -2,7 +2,7 @@ import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
 import type { Duplex } from "node:stream";
-import { Aedes, type AedesPublishPacket, type Client } from "aedes";
+import { Aedes, type AedesPublishPacket, type Client, type PublishPacket } from "aedes";
 import aedesPersistenceLevel from "aedes-persistence-level";
 import { Level } from "level";
 import type { MqttClientInfo } from "../event-bus";
@@ -12,6 +12,7 @@ import { listenOrThrow } from "../net/listen";
 import { MessageRate } from "./message-rate";
 import { cacheRetained } from "./retained-cache";
 import { readClientsWithState, skipStatelessClients } from "./session-index";
+import { HUB_PUBLISHER } from "./topic-index";
 import type {
   ListenerInfo,
   MessageHandler,
@@ -39,6 +40,11 @@ export interface EmbeddedBrokerDeps {
   /** 0 = no TCP listener. */
   tcpPort: number;
   tls?: { port: number; cert: Buffer; key: Buffer } | undefined;
+  /**
+   * Every message aedes routes (except its own $SYS chatter), with who published it: a client id, `$hub` for
+   * the hub's own publishes, null for wills of a previous run. Called on the hot path: keep it cheap.
+   */
+  onPublish?: ((packet: AedesPublishPacket, clientId: string | null, username: string | null) => void) | undefined;
 }
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]; aedes declares them as a const enum we cannot import.
@@ -60,6 +66,8 @@ export class EmbeddedBroker implements MqttBus {
   readonly #connections = new WeakMap<Duplex, ConnectionMeta>();
   readonly #usernames = new WeakMap<Client, string>();
   readonly #clients = new Map<Client, MqttClientInfo>();
+  /** The packets the hub itself publishes, to tell them from aedes's own (both come without a client). */
+  readonly #ownPackets = new WeakSet<object>();
   readonly #rate = new MessageRate();
   readonly #servers: { server: net.Server; info: ListenerInfo }[] = [];
   #aedes: Aedes | undefined;
@@ -124,8 +132,12 @@ export class EmbeddedBroker implements MqttBus {
 
     aedes.on("client", (client) => this.#onClient(client));
     aedes.on("clientDisconnect", (client) => this.#onClientGone(client));
-    aedes.on("publish", (_packet, client) => {
+    const onPublish = this.#deps.onPublish;
+    aedes.on("publish", (packet, client) => {
       if (client) this.#rate.count();
+      if (!onPublish || packet.topic.startsWith("$SYS/")) return;
+      if (client) onPublish(packet, client.id, this.#usernames.get(client) ?? null);
+      else onPublish(packet, this.#ownPackets.has(packet) ? HUB_PUBLISHER : null, null);
     });
     aedes.on("clientError", (client, err) => {
       this.#log.debug({ clientId: client.id, err: err.message }, "mqtt client error");
@@ -216,28 +228,43 @@ export class EmbeddedBroker implements MqttBus {
 
   /** The retained messages matching a pattern, from the broker's store. */
   async readRetained(pattern: string): Promise<MqttMessage[]> {
-    const aedes = this.#requireAedes();
-    const persistence = (aedes as unknown as { persistence: { createRetainedStream(p: string): AsyncIterable<AedesPublishPacket> } })
-      .persistence;
     const out: MqttMessage[] = [];
-    for await (const packet of persistence.createRetainedStream(pattern)) out.push({ ...toMessage(packet), retain: true });
+    for await (const packet of this.#retainedStore().createRetainedStream(pattern)) out.push({ ...toMessage(packet), retain: true });
     return out;
+  }
+
+  /** The topics the retained store holds at `level` and below; `null` = all but `$` topics ([MQTT-4.7.2-1]). */
+  async storedTopics(level: string | null): Promise<string[]> {
+    const patterns = level === null ? ["#"] : [level, `${level}/#`];
+    const out: string[] = [];
+    for await (const packet of this.#retainedStore().createRetainedStreamCombi(patterns)) out.push(packet.topic);
+    return out;
+  }
+
+  /** Every retained message in the store, by reference (no copies): for indexes built at start. */
+  async forEachRetained(fn: (packet: AedesPublishPacket) => void): Promise<void> {
+    for await (const packet of this.#retainedStore().createRetainedStream("#")) fn(packet);
+  }
+
+  #retainedStore() {
+    const aedes = this.#requireAedes();
+    type Stream = AsyncIterable<AedesPublishPacket>;
+    return (aedes as unknown as { persistence: { createRetainedStream(p: string): Stream; createRetainedStreamCombi(p: string[]): Stream } }).persistence;
   }
 
   publish(topic: string, payload: string | Buffer, opts: PublishOptions = {}): Promise<void> {
     const aedes = this.#requireAedes();
+    const packet: PublishPacket = {
+      cmd: "publish",
+      topic,
+      payload: typeof payload === "string" ? Buffer.from(payload) : payload,
+      qos: opts.qos ?? 0,
+      retain: opts.retain ?? false,
+      dup: false,
+    };
+    this.#ownPackets.add(packet);
     return new Promise((resolve, reject) => {
-      aedes.publish(
-        {
-          cmd: "publish",
-          topic,
-          payload: typeof payload === "string" ? Buffer.from(payload) : payload,
-          qos: opts.qos ?? 0,
-          retain: opts.retain ?? false,
-          dup: false,
-        },
-        (err) => (err ? reject(err) : resolve()),
-      );
+      aedes.publish(packet, (err) => (err ? reject(err) : resolve()));
     });
   }
 

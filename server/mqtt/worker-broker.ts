@@ -9,8 +9,10 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { EventBus, MqttClientInfo } from "../event-bus";
 import { HubError, type HubErrorCode } from "../errors";
 import type { Logger } from "../logger";
-import { type BrokerWorkerData, type FromBroker, type ToBroker, type WireMessage, toBuffer } from "./broker-protocol";
+import { type BrokerWorkerData, type FromBroker, type ReplyData, type ToBroker, type WireMessage, toBuffer } from "./broker-protocol";
+import type { ExplorerSource, TapListener } from "./explorer-source";
 import type { ListenerInfo, MessageHandler, MqttBus, MqttMessage, MqttStats, PublishOptions, SubscribeOptions } from "./mqtt-bus";
+import type { TopicMessage, TopicNode } from "./topic-index";
 
 export interface WorkerBrokerDeps {
   log: Logger;
@@ -47,10 +49,11 @@ const fromWire = (m: WireMessage): MqttMessage => ({ topic: m.topic, payload: to
  * MQTT traffic never touches the main event loop, and a slow page render never stalls a device.
  * Only what the hub asks for crosses: its subscriptions, its publishes, client events and WebSockets.
  */
-export class WorkerBroker implements MqttBus {
+export class WorkerBroker implements MqttBus, ExplorerSource {
   readonly #deps: WorkerBrokerDeps;
   readonly #handlers = new Map<number, MessageHandler>();
-  readonly #pending = new Map<number, { resolve: (m: WireMessage[] | undefined) => void; reject: (e: Error) => void }>();
+  readonly #taps = new Map<number, TapListener>();
+  readonly #pending = new Map<number, { resolve: (data: ReplyData | undefined) => void; reject: (e: Error) => void }>();
   readonly #clients = new Map<string, MqttClientInfo>();
   readonly #sockets = new Map<number, WebSocket>();
   #worker: Worker | undefined;
@@ -129,11 +132,27 @@ export class WorkerBroker implements MqttBus {
           }
         }
         return;
+      case "tapEvents":
+        for (const { tapId, event } of msg.batch) {
+          try {
+            this.#taps.get(tapId)?.event(event);
+          } catch (err) {
+            this.#deps.log.error({ err, topic: event.topic }, "mqtt live-log listener failed");
+          }
+        }
+        return;
+      case "tapSkipped":
+        try {
+          this.#taps.get(msg.tapId)?.skipped(msg.count);
+        } catch (err) {
+          this.#deps.log.error({ err }, "mqtt live-log listener failed");
+        }
+        return;
       case "reply": {
         const pending = this.#pending.get(msg.reqId);
         this.#pending.delete(msg.reqId);
         if (msg.error !== undefined) pending?.reject(new HubError("hub_unavailable", msg.error));
-        else pending?.resolve(msg.messages);
+        else pending?.resolve(msg.data);
         return;
       }
       case "clientConnected":
@@ -168,7 +187,7 @@ export class WorkerBroker implements MqttBus {
     this.#worker.postMessage(msg);
   }
 
-  #request(make: (reqId: number) => ToBroker): Promise<WireMessage[] | undefined> {
+  #request(make: (reqId: number) => ToBroker): Promise<ReplyData | undefined> {
     const reqId = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(reqId, { resolve, reject });
@@ -217,7 +236,43 @@ export class WorkerBroker implements MqttBus {
 
   /** The retained messages matching a pattern, from the broker's store. */
   async readRetained(pattern: string): Promise<MqttMessage[]> {
-    return ((await this.#request((reqId) => ({ type: "readRetained", reqId, pattern }))) ?? []).map(fromWire);
+    return ((await this.#request((reqId) => ({ type: "readRetained", reqId, pattern })))?.messages ?? []).map(fromWire);
+  }
+
+  /** The explorer's topic tree: the direct children of `level` (null = the top level). */
+  async topics(level: string | null): Promise<TopicNode[]> {
+    return (await this.#request((reqId) => ({ type: "explorerTopics", reqId, level })))?.topics ?? [];
+  }
+
+  /** The last message seen on a topic, with its publisher. */
+  async message(topic: string): Promise<TopicMessage | undefined> {
+    return (await this.#request((reqId) => ({ type: "explorerMessage", reqId, topic })))?.message ?? undefined;
+  }
+
+  /** Deletes retained messages (one topic, or a branch) as the hub; answers how many there were. */
+  async clearRetained(target: { topic: string } | { level: string | null }): Promise<number> {
+    return (await this.#request((reqId) => ({ type: "explorerClear", reqId, target })))?.cleared ?? 0;
+  }
+
+  /** Live logs open from this side. */
+  get openTaps(): number {
+    return this.#taps.size;
+  }
+
+  /** A live log of the messages matching `filter`, rate-limited in the broker thread; resolves to its closer. */
+  async tap(filter: string, listener: TapListener): Promise<() => Promise<void>> {
+    const tapId = this.#nextId++;
+    this.#taps.set(tapId, listener);
+    try {
+      await this.#request((reqId) => ({ type: "tapOpen", reqId, tapId, filter }));
+    } catch (err) {
+      this.#taps.delete(tapId);
+      throw err;
+    }
+    return async () => {
+      if (!this.#taps.delete(tapId) || this.#stopping) return;
+      await this.#request((reqId) => ({ type: "tapClose", reqId, tapId }));
+    };
   }
 
   /** Closes every connection authenticated as this MQTT user (revoked or password changed). */
@@ -252,6 +307,7 @@ export class WorkerBroker implements MqttBus {
     this.#sockets.clear();
     this.#wss?.close();
     this.#clients.clear();
+    this.#taps.clear();
     for (const { reject } of this.#pending.values()) reject(new HubError("hub_unavailable", "the MQTT broker stopped"));
     this.#pending.clear();
     await worker.terminate();

@@ -46,6 +46,8 @@ export interface RegisteredDevice {
   viaDevice: string | null;
   configurationUrl: string | null;
   roomId: string | null;
+  /** A person placed the device (or sent it to the inbox): suggested_area no longer moves it. */
+  roomSetByUser: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -78,6 +80,8 @@ export class DeviceRegistry {
   readonly #devices = new Map<string, RegisteredDevice>();
   readonly #deviceByKey = new Map<string, string>();
   readonly #entities = new Map<string, RegisteredEntity>();
+  /** Slot keys per discovery topic (a device-based topic holds several). */
+  readonly #byTopic = new Map<string, Set<string>>();
   readonly #byEntityId = new Map<string, RegisteredEntity>();
   readonly #byUniqueId = new Map<string, RegisteredEntity>();
   /** identity → entity id, including entities that are gone (their ids stay reserved). */
@@ -172,6 +176,7 @@ export class DeviceRegistry {
     const orphan = existing?.deviceId && existing.deviceId !== deviceId ? existing.deviceId : null;
     if (orphan) this.#dropDeviceIfEmpty(orphan);
     this.#deps.bus.emit("entityDiscovered", { slotKey: entity.slotKey, entityId: entity.entityId, isUpdate: existing !== undefined });
+    if (entity.entityId) this.#deps.bus.emit("registryUpdated", { registry: "entity", action: existing ? "update" : "create", id: entity.entityId });
     return { ok: true, entity, change: existing ? "updated" : "created" };
   }
 
@@ -184,6 +189,7 @@ export class DeviceRegistry {
     this.#pendingSlotDeletes.add(slotKey);
     this.#scheduleFlush();
     this.#deps.bus.emit("entityRemoved", { slotKey, entityId: entity.entityId });
+    if (entity.entityId) this.#deps.bus.emit("registryUpdated", { registry: "entity", action: "remove", id: entity.entityId });
     if (entity.deviceId && !opts.keepDevice) this.#dropDeviceIfEmpty(entity.deviceId);
     return entity;
   }
@@ -208,6 +214,7 @@ export class DeviceRegistry {
     this.#pendingDevices.delete(deviceId);
     this.#scheduleFlush();
     this.#deps.bus.emit("deviceRemoved", { deviceId });
+    this.#deps.bus.emit("registryUpdated", { registry: "device", action: "remove", id: deviceId });
     return { device, discoveryTopics: topics };
   }
 
@@ -219,6 +226,22 @@ export class DeviceRegistry {
     this.#pendingDevices.set(deviceId, device);
     this.#scheduleFlush();
     for (const entity of this.entitiesOfDevice(deviceId)) this.#deps.bus.emit("entityDiscovered", { slotKey: entity.slotKey, entityId: entity.entityId, isUpdate: true });
+    this.#deps.bus.emit("registryUpdated", { registry: "device", action: "update", id: deviceId });
+    return device;
+  }
+
+  /** Puts a device in a room (null: the inbox). `byUser` marks it placed by a person, so discovery leaves it alone. */
+  assignRoom(deviceId: string, roomId: string | null, byUser: boolean): RegisteredDevice | undefined {
+    const device = this.#devices.get(deviceId);
+    if (!device) return undefined;
+    const roomSetByUser = device.roomSetByUser || byUser;
+    if (device.roomId === roomId && device.roomSetByUser === roomSetByUser) return device;
+    device.roomId = roomId;
+    device.roomSetByUser = roomSetByUser;
+    device.updatedAt = this.#now();
+    this.#pendingDevices.set(deviceId, device);
+    this.#scheduleFlush();
+    this.#deps.bus.emit("registryUpdated", { registry: "device", action: "update", id: deviceId });
     return device;
   }
 
@@ -253,7 +276,12 @@ export class DeviceRegistry {
   }
 
   slotsForTopic(discoveryTopic: string): RegisteredEntity[] {
-    return [...this.#entities.values()].filter((e) => e.discoveryTopic === discoveryTopic);
+    const out: RegisteredEntity[] = [];
+    for (const slotKey of this.#byTopic.get(discoveryTopic) ?? []) {
+      const entity = this.#entities.get(slotKey);
+      if (entity) out.push(entity);
+    }
+    return out;
   }
 
   /** The name HA shows: the user's, else device name plus entity name (or just one of them). */
@@ -315,6 +343,7 @@ export class DeviceRegistry {
     const keys = deviceKeys(info.identifiers, info.connections);
     const matches = new Set(keys.map((k) => this.#deviceByKey.get(k)).filter((id): id is string => id !== undefined));
     let device = [...matches].map((id) => this.#devices.get(id)!).sort((a, b) => a.createdAt - b.createdAt)[0];
+    const isNew = !device;
     if (!device) {
       device = {
         id: randomBytes(8).toString("hex"),
@@ -332,6 +361,7 @@ export class DeviceRegistry {
         viaDevice: null,
         configurationUrl: null,
         roomId: null,
+        roomSetByUser: false,
         createdAt: now,
         updatedAt: now,
       };
@@ -356,25 +386,35 @@ export class DeviceRegistry {
       ["configurationUrl", info.configurationUrl],
     ];
     for (const [key, value] of fields) if (value !== undefined) (device as unknown as Record<string, unknown>)[key] = value;
-    if (JSON.stringify(device) !== before) {
+    const changed = JSON.stringify(device) !== before;
+    if (changed) {
       device.updatedAt = now;
       this.#pendingDevices.set(device.id, device);
       this.#scheduleFlush();
     }
+    const merged: string[] = [];
     // Two devices that this block shows to be one are merged into the older one.
     for (const otherId of matches) {
       if (otherId === device.id) continue;
       const other = this.#devices.get(otherId);
       if (!other) continue;
       for (const id of other.identifiers) if (!device.identifiers.includes(id)) device.identifiers.push(id);
+      if (device.roomId === null && !device.roomSetByUser) {
+        device.roomId = other.roomId;
+        device.roomSetByUser = other.roomSetByUser;
+      }
+      this.#pendingDevices.set(device.id, device);
       for (const entity of this.entitiesOfDevice(otherId)) {
         entity.deviceId = device.id;
         this.#pendingSlots.set(entity.slotKey, entity);
       }
       this.#unindexDevice(other);
       this.#pendingDeviceDeletes.add(otherId);
+      merged.push(otherId);
     }
     this.#indexDevice(device);
+    for (const otherId of merged) this.#deps.bus.emit("registryUpdated", { registry: "device", action: "remove", id: otherId });
+    if (isNew || changed || merged.length > 0) this.#deps.bus.emit("registryUpdated", { registry: "device", action: isNew ? "create" : "update", id: device.id });
     return device.id;
   }
 
@@ -387,6 +427,7 @@ export class DeviceRegistry {
     this.#pendingDeviceDeletes.add(deviceId);
     this.#scheduleFlush();
     this.#deps.bus.emit("deviceRemoved", { deviceId });
+    this.#deps.bus.emit("registryUpdated", { registry: "device", action: "remove", id: deviceId });
   }
 
   #indexDevice(device: RegisteredDevice): void {
@@ -402,7 +443,12 @@ export class DeviceRegistry {
   }
 
   #indexEntity(entity: RegisteredEntity): void {
+    const previous = this.#entities.get(entity.slotKey);
+    if (previous && previous.discoveryTopic !== entity.discoveryTopic) this.#unindexTopic(previous);
     this.#entities.set(entity.slotKey, entity);
+    let onTopic = this.#byTopic.get(entity.discoveryTopic);
+    if (!onTopic) this.#byTopic.set(entity.discoveryTopic, (onTopic = new Set()));
+    onTopic.add(entity.slotKey);
     if (entity.entityId) {
       this.#byEntityId.set(entity.entityId, entity);
       this.#takenIds.add(entity.entityId);
@@ -410,8 +456,15 @@ export class DeviceRegistry {
     if (entity.common.uniqueId !== null) this.#byUniqueId.set(uniqueKey(entity.component, entity.common.uniqueId), entity);
   }
 
+  #unindexTopic(entity: RegisteredEntity): void {
+    const onTopic = this.#byTopic.get(entity.discoveryTopic);
+    onTopic?.delete(entity.slotKey);
+    if (onTopic?.size === 0) this.#byTopic.delete(entity.discoveryTopic);
+  }
+
   #unindexEntity(entity: RegisteredEntity): void {
     this.#entities.delete(entity.slotKey);
+    this.#unindexTopic(entity);
     if (entity.entityId && this.#byEntityId.get(entity.entityId) === entity) this.#byEntityId.delete(entity.entityId);
     if (entity.common.uniqueId !== null) {
       const key = uniqueKey(entity.component, entity.common.uniqueId);

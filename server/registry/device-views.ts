@@ -1,15 +1,18 @@
 import type { DeviceTriggerView, DeviceView, EntityView } from "../hub-api";
 import type { StateStore } from "../state/state-store";
 import type { DeviceRegistry, RegisteredDevice, RegisteredEntity } from "./device-registry";
+import { DEFAULT_ENTITY_SETTINGS, type EntitySettings } from "./entity-settings";
 
 /** DTOs for the REST API and the UI, from the registry and the state store. */
 export class DeviceViews {
   readonly #registry: DeviceRegistry;
   readonly #states: StateStore;
+  readonly #settings: EntitySettings | undefined;
 
-  constructor(registry: DeviceRegistry, states: StateStore) {
+  constructor(registry: DeviceRegistry, states: StateStore, settings?: EntitySettings) {
     this.#registry = registry;
     this.#states = states;
+    this.#settings = settings;
   }
 
   entity(entity: RegisteredEntity): EntityView | undefined {
@@ -17,6 +20,8 @@ export class DeviceViews {
     if (!entityId) return undefined;
     const raw = entity.raw;
     const str = (key: string): string | null => (typeof raw[key] === "string" ? (raw[key]) : null);
+    const settings = this.#settings?.of(entityId) ?? DEFAULT_ENTITY_SETTINGS;
+    const deviceRoom = entity.deviceId ? (this.#registry.findDevice(entity.deviceId)?.roomId ?? null) : null;
     return {
       entity_id: entityId,
       unique_id: entity.common.uniqueId,
@@ -24,7 +29,11 @@ export class DeviceViews {
       name: this.#registry.friendlyName(entity),
       original_name: entity.common.name,
       device_id: entity.deviceId,
-      room_id: null,
+      room_id: settings.roomId ?? deviceRoom,
+      own_room_id: settings.roomId,
+      hidden: settings.hidden,
+      pinned: settings.pinned,
+      position: settings.position,
       available: this.#states.isAvailable(entityId),
       last_state: this.#states.lastValue(entityId),
       discovery_topic: entity.discoveryTopic,

@@ -41,6 +41,8 @@ export async function freePort(): Promise<number> {
 export interface TestHubOptions {
   /** Collects the hub's log records (level warn and up unless HEARTH_LOG_LEVEL says otherwise). */
   logs?: Array<Record<string, unknown>>;
+  /** The hub's clock for states and device health (a test moves it instead of sleeping). */
+  now?: () => number;
 }
 
 export async function startTestHub(env: Record<string, string> = {}, dataDir?: string, opts: TestHubOptions = {}): Promise<TestHub> {
@@ -58,7 +60,7 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
   const paths = dataPaths(dir);
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
   const tls = readTlsMaterial(config);
-  const hub = new Hub({ config, log, db, dbFile: paths.database, version: "test", tls });
+  const hub = new Hub({ config, log, db, dbFile: paths.database, version: "test", tls, now: opts.now });
   await hub.start();
   const broker = hub.broker;
   if (!broker) throw new Error("startTestHub runs the embedded broker; build a Hub directly to test HEARTH_MQTT_URL");
@@ -68,6 +70,7 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
       res.statusCode = 404;
       res.end();
     },
+    routes: hub.routes(),
     upgrades: hub.upgrades(),
     rejectUnclaimedUpgrades: true,
     tls,

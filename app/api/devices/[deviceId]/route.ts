@@ -1,4 +1,4 @@
-// GET/PATCH/DELETE /api/devices/:deviceId — one device; rename it; forget it and clear its retained discovery
+// GET/PATCH/DELETE /api/devices/:deviceId — one device; rename it or move it to a room (null: the inbox); forget it and clear its retained discovery
 import { z } from "zod";
 import { authedRoute, readJson } from "../../../_lib/route";
 import { requireAdmin } from "../../../_lib/roles";
@@ -7,6 +7,7 @@ export const GET = authedRoute<{ deviceId: string }>(({ api, params }) => api.de
 
 const patchSchema = z.strictObject({
   name: z.union([z.string().max(120, "name is longer than 120 characters"), z.null()]).optional(),
+  room_id: z.union([z.string(), z.null()]).optional(),
 });
 
 export const PATCH = authedRoute<{ deviceId: string }>(async ({ api, req, params, principal }) => {

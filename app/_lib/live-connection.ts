@@ -1,0 +1,157 @@
+import {
+  Auth,
+  callService as wsCallService,
+  createConnection,
+  ERR_INVALID_AUTH,
+  subscribeEntities,
+  type Connection,
+  type HassEntities,
+} from "home-assistant-js-websocket";
+import { callApi } from "../_components/api-client";
+import type { LiveState, LiveStore } from "./live-store";
+
+const POLL_MS = 2000;
+const RETRY_WS_MS = 20_000;
+const FIRST_SNAPSHOT_MS = 6000;
+const REGISTRY_EVENTS = ["area_registry_updated", "device_registry_updated", "entity_registry_updated"] as const;
+
+interface TokenAnswer {
+  access_token: string;
+  expires_in: number;
+}
+
+// The browser holds a session cookie, not a token: each (re)connect asks the hub for a short-lived
+// WebSocket token. `expired` is always true so the library fetches a fresh one before every auth,
+// which also covers a hub restart that forgot earlier tokens.
+class SessionAuth extends Auth {
+  constructor() {
+    super({ hassUrl: window.location.origin, clientId: null, expires: 0, refresh_token: "", access_token: "", expires_in: 0 });
+  }
+
+  override get expired(): boolean {
+    return true;
+  }
+
+  override async refreshAccessToken(): Promise<void> {
+    const res = await callApi<TokenAnswer>("/api/auth/websocket-token", { method: "POST", body: {} });
+    if (!res.ok) {
+      // The library treats ERR_INVALID_AUTH (a number, its protocol) as final; anything else is retried.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- home-assistant-js-websocket compares the thrown value with its error code
+      if (res.error.status === 401 || res.error.status === 403 || res.error.status === 404) throw ERR_INVALID_AUTH;
+      throw new Error(res.error.message);
+    }
+    this.data = { ...this.data, access_token: res.data.access_token, expires_in: res.data.expires_in, expires: Date.now() + res.data.expires_in * 1000 };
+  }
+}
+
+export interface LiveLink {
+  /** Runs a service: over the WebSocket when it is up, else through POST /api/services. */
+  callService(domain: string, service: string, data: Record<string, unknown>): Promise<{ ok: true } | { ok: false; message: string }>;
+  stop(): void;
+}
+
+/**
+ * Keeps `store` current: HA's WebSocket API (subscribe_entities: snapshot then diffs; the library
+ * reconnects and resyncs after drops and hub restarts). Until the socket works, polls GET /api/states
+ * and tries the socket again now and then. `onRegistryChange` runs when rooms, devices or entities change.
+ */
+export function startLiveLink(store: LiveStore, onRegistryChange: () => void): LiveLink {
+  let stopped = false;
+  let conn: Connection | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let polling = false;
+
+  const poll = async () => {
+    if (stopped || !polling) return;
+    if (!document.hidden) {
+      const res = await callApi<LiveState[]>("/api/states");
+      if (stopped || !polling) return;
+      if (res.ok) {
+        store.replaceAll(res.data);
+        store.setStatus("polling");
+      } else {
+        store.setStatus("offline");
+      }
+    }
+    pollTimer = setTimeout(() => void poll(), POLL_MS);
+  };
+
+  const startPolling = () => {
+    if (polling || stopped) return;
+    polling = true;
+    void poll();
+    retryTimer = setTimeout(() => void tryWebSocket(), RETRY_WS_MS);
+  };
+
+  const stopPolling = () => {
+    polling = false;
+    clearTimeout(pollTimer);
+    clearTimeout(retryTimer);
+  };
+
+  const tryWebSocket = async () => {
+    if (stopped) return;
+    clearTimeout(retryTimer);
+    let candidate: Connection | undefined;
+    try {
+      candidate = await createConnection({ auth: new SessionAuth(), setupRetry: 0 });
+      const connection = candidate;
+      const first = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), FIRST_SNAPSHOT_MS);
+        unsubscribe = subscribeEntities(connection, (entities: HassEntities) => {
+          clearTimeout(timer);
+          store.replaceAll(Object.values(entities) as LiveState[]);
+          resolve(true);
+        });
+      });
+      if (!first || stopped) throw new Error("no entity snapshot");
+      conn = connection;
+      stopPolling();
+      store.setStatus("live");
+      connection.addEventListener("ready", () => store.setStatus("live"));
+      connection.addEventListener("disconnected", () => store.setStatus("connecting"));
+      connection.addEventListener("reconnect-error", () => {
+        conn = undefined;
+        startPolling();
+      });
+      for (const event of REGISTRY_EVENTS) {
+        connection.subscribeEvents(onRegistryChange, event).catch(() => undefined);
+      }
+    } catch {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      candidate?.close();
+      if (stopped) return;
+      polling = false;
+      startPolling();
+    }
+  };
+
+  void tryWebSocket();
+
+  return {
+    async callService(domain, service, data) {
+      if (conn?.connected) {
+        try {
+          await wsCallService(conn, domain, service, data);
+          return { ok: true };
+        } catch (err) {
+          const message = typeof err === "object" && err !== null && "message" in err ? String(err.message) : "The hub refused the command.";
+          return { ok: false, message };
+        }
+      }
+      const res = await callApi<LiveState[]>(`/api/services/${domain}/${service}`, { method: "POST", body: data });
+      if (!res.ok) return { ok: false, message: res.error.message };
+      if (Array.isArray(res.data)) store.apply(res.data);
+      return { ok: true };
+    },
+    stop() {
+      stopped = true;
+      stopPolling();
+      unsubscribe?.();
+      conn?.close();
+    },
+  };
+}

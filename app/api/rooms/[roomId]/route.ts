@@ -1,0 +1,23 @@
+// GET/PATCH/DELETE /api/rooms/:roomId — one room; rename it or change its icon; delete it (its devices go to the inbox)
+import { z } from "zod";
+import { authedRoute, readJson } from "../../../_lib/route";
+import { requireAdmin } from "../../../_lib/roles";
+
+const patchSchema = z.strictObject({
+  name: z.string().optional(),
+  icon: z.union([z.string(), z.null()]).optional(),
+});
+
+export const GET = authedRoute<{ roomId: string }>(({ api, params }) => api.rooms.get(params.roomId));
+
+export const PATCH = authedRoute<{ roomId: string }>(async ({ api, req, params, principal }) => {
+  requireAdmin(principal);
+  const patch = await readJson(req, patchSchema);
+  return api.rooms.update(params.roomId, patch);
+});
+
+export const DELETE = authedRoute<{ roomId: string }>(({ api, params, principal }) => {
+  requireAdmin(principal);
+  api.rooms.remove(params.roomId);
+  return undefined;
+});

@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requireUser } from "../../_lib/current-user";
+import { hub } from "../../_lib/hub";
+import { readHome, statesFor } from "../../_lib/home-snapshot";
+import { LiveStatesProvider } from "../../_lib/use-live-states";
+import { AppShell } from "../../_components/app-shell";
+import { RoomView } from "../../_components/room/room-view";
+
+export async function generateMetadata({ params }: { params: Promise<{ roomId: string }> }): Promise<Metadata> {
+  const { roomId } = await params;
+  const id = decodeURIComponent(roomId);
+  const room = (await hub()).rooms.list().find((r) => r.room_id === id);
+  return { title: room?.name ?? "Room" };
+}
+
+export default async function RoomPage({ params }: { params: Promise<{ roomId: string }> }) {
+  const { roomId: raw } = await params;
+  const roomId = decodeURIComponent(raw);
+  const { api } = await requireUser(`/rooms/${raw}`);
+  const snapshot = readHome(api);
+  const room = snapshot.rooms.find((r) => r.room_id === roomId);
+  if (!room) notFound();
+  const entities = snapshot.entities.filter((e) => e.room_id === roomId);
+  const devices = snapshot.devices.filter((d) => d.room_id === roomId);
+  return (
+    <AppShell homeName={snapshot.homeName}>
+      <LiveStatesProvider initial={statesFor(api, entities.map((e) => e.entity_id))} renderedAt={snapshot.renderedAt}>
+        <RoomView room={{ room_id: room.room_id, name: room.name }} entities={entities} devices={devices} timeZone={snapshot.timeZone} temperatureUnit={snapshot.temperatureUnit} />
+      </LiveStatesProvider>
+    </AppShell>
+  );
+}

@@ -1,0 +1,142 @@
+import type { HubApi } from "../hub-api";
+import { newContext } from "../state/context";
+import type { CommandHandler, LiveConnection } from "./connection";
+import { compressState, PendingEntities, type CompressedState } from "./entity-diff";
+import type { LiveFeed } from "./live-feed";
+import {
+  MATCH_ALL,
+  SUBSCRIBE_ALLOWLIST,
+  callServiceMessage,
+  parseCommand,
+  subscribeEntitiesMessage,
+  subscribeEventsMessage,
+  supportedFeaturesMessage,
+  unsubscribeEventsMessage,
+  type CommandEnvelope,
+} from "./protocol";
+import type { z } from "zod";
+
+export interface CommandDeps {
+  api: HubApi;
+  feed: LiveFeed;
+}
+
+/** Parses a command's fields or answers invalid_format; undefined means "already answered". */
+function fields<T>(conn: LiveConnection, msg: CommandEnvelope, schema: z.ZodType<T>): T | undefined {
+  const parsed = parseCommand(schema, msg);
+  if (parsed.ok) return parsed.value;
+  conn.error(msg.id, "invalid_format", `${msg.type}: ${parsed.message}`);
+  return undefined;
+}
+
+const asList = (ids: string | string[] | undefined): string[] => (ids === undefined ? [] : typeof ids === "string" ? ids.split(",").map((s) => s.trim()).filter(Boolean) : ids);
+
+/** HA's get_services shape: `{domain: {service: {name, description, fields}}}`. */
+function serviceDescriptions(api: HubApi): Record<string, Record<string, { name: string; description: string; fields: Record<string, unknown> }>> {
+  const out: Record<string, Record<string, { name: string; description: string; fields: Record<string, unknown> }>> = {};
+  for (const { domain, services } of api.services.list()) {
+    const described: (typeof out)[string] = {};
+    for (const [service, info] of Object.entries(services)) described[service] = { name: info.name, description: "", fields: info.fields };
+    out[domain] = described;
+  }
+  return out;
+}
+
+/**
+ * The commands Hearth answers (HA: websocket_api/commands.py). Each validates its own fields; errors thrown
+ * by the hub arrive as HubErrors and are answered with HA's codes by the connection.
+ */
+export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, CommandHandler> {
+  const commands: Record<string, CommandHandler> = {
+    ping: (conn, msg) => conn.raw({ id: msg.id, type: "pong" }),
+
+    supported_features: (conn, msg) => {
+      const body = fields(conn, msg, supportedFeaturesMessage);
+      if (!body) return;
+      conn.setFeatures(body.features);
+      conn.result(msg.id);
+    },
+
+    get_config: (conn, msg) => conn.result(msg.id, api.haConfig()),
+
+    get_states: (conn, msg) => conn.result(msg.id, api.states.list()),
+
+    get_services: (conn, msg) => conn.result(msg.id, serviceDescriptions(api)),
+
+    "auth/current_user": (conn, msg) => {
+      const { user } = conn.principal;
+      conn.result(msg.id, {
+        id: conn.userId,
+        name: user.name,
+        is_owner: user.role === "owner",
+        is_admin: user.role !== "user",
+        credentials: [{ auth_provider_type: "homeassistant", auth_provider_id: null }],
+        mfa_modules: [],
+      });
+    },
+
+    subscribe_events: (conn, msg) => {
+      const body = fields(conn, msg, subscribeEventsMessage);
+      if (!body) return;
+      const eventType = body.event_type === undefined || body.event_type === MATCH_ALL ? null : body.event_type;
+      // HA: only admins may subscribe to every event or to events outside the allowlist.
+      if (!conn.isAdmin && (eventType === null || !SUBSCRIBE_ALLOWLIST.has(eventType))) {
+        conn.error(msg.id, "unauthorized", `Unauthorized: only admins may subscribe to ${eventType ?? "all events"}.`);
+        return;
+      }
+      const id = msg.id;
+      conn.addSubscription(id, feed.onEvent(eventType, (json) => conn.event(id, json)));
+      conn.result(id);
+    },
+
+    subscribe_entities: (conn, msg) => {
+      const body = fields(conn, msg, subscribeEntitiesMessage);
+      if (!body) return;
+      const wanted = asList(body.entity_ids);
+      const pending = new PendingEntities(wanted.length > 0 ? new Set(wanted) : null);
+      const id = msg.id;
+      // Listen before reading the snapshot, with nothing in between, so no change falls in a gap.
+      const unlisten = feed.onState((entityId, oldState, newState) => {
+        if (pending.accepts(entityId)) {
+          pending.add(entityId, oldState, newState);
+          conn.entitiesChanged(id);
+        }
+      });
+      const untrack = conn.trackEntities(id, pending);
+      conn.addSubscription(id, () => {
+        unlisten();
+        untrack();
+      });
+      const snapshot: Record<string, CompressedState> = {};
+      for (const state of api.states.list()) if (pending.accepts(state.entity_id)) snapshot[state.entity_id] = compressState(state);
+      conn.result(id);
+      conn.event(id, JSON.stringify({ a: snapshot }));
+    },
+
+    unsubscribe_events: (conn, msg) => {
+      const body = fields(conn, msg, unsubscribeEventsMessage);
+      if (!body) return;
+      if (conn.removeSubscription(body.subscription)) conn.result(msg.id);
+      else conn.error(msg.id, "not_found", "Subscription not found.");
+    },
+
+    call_service: async (conn, msg) => {
+      const body = fields(conn, msg, callServiceMessage);
+      if (!body) return;
+      const { domain, service } = body;
+      const known = api.services.list().find((d) => d.domain === domain);
+      if (!known || !Object.hasOwn(known.services, service)) {
+        conn.error(msg.id, "not_found", `Service ${domain}.${service} not found.`);
+        return;
+      }
+      const data: Record<string, unknown> = { ...body.service_data };
+      if (body.target) data.target = body.target;
+      const changed = await api.services.call({ domain, service, data, userId: conn.userId });
+      // The states the call changed carry its context; a device that is not optimistic changes nothing yet.
+      const context = changed[0]?.context ?? newContext(conn.userId);
+      // Hearth's services return no data, so a requested response is null.
+      conn.result(msg.id, { context, response: null });
+    },
+  };
+  return new Map(Object.entries(commands));
+}
