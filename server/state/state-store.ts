@@ -8,62 +8,13 @@ import type { Logger } from "../logger";
 import type { MqttBus, MqttMessage } from "../mqtt/mqtt-bus";
 import type { DeviceRegistry, RegisteredEntity } from "../registry/device-registry";
 import { haTimestamp, newContext } from "./context";
-import { topicMatches } from "../mqtt/topic-match";
+import { MessageView } from "./message-view";
+import { allowedJsonAttributes, composeAttributes, sameAttributes, type Composed } from "./state-attributes";
+import { RecentMessages } from "./recent-messages";
 import { TopicRouter } from "./topic-router";
 
-/** Attributes a json_attributes payload may not set (HA's MQTT_ATTRIBUTES_BLOCKED, abridged). */
-const BLOCKED_ATTRIBUTES = new Set([
-  "friendly_name",
-  "icon",
-  "entity_picture",
-  "device_class",
-  "unit_of_measurement",
-  "state_class",
-  "supported_features",
-  "assumed_state",
-  "attribution",
-  "restored",
-  "editable",
-  "context_recent_time",
-]);
-
-const RECENT_PER_TOPIC = 10;
-const RECENT_PAYLOAD_CHARS = 2048;
 const PROBLEMS_PER_ENTITY = 20;
 const MAX_SHARED_TEMPLATES = 20_000;
-
-/** The message as platforms see it: text decoded once, JSON parsed once and only if asked. */
-class MessageView implements MqttMessageView {
-  readonly topic: string;
-  readonly text: string;
-  readonly bytes: Uint8Array;
-  readonly retain: boolean;
-  #json: unknown;
-  #parsed = false;
-
-  constructor(message: MqttMessage) {
-    this.topic = message.topic;
-    this.bytes = message.payload;
-    this.retain = message.retain;
-    this.text = message.payload.toString("utf8");
-  }
-
-  get json(): unknown {
-    if (!this.#parsed) {
-      this.#parsed = true;
-      const first = this.text.charCodeAt(0);
-      // Only things that can be JSON: skip the exception for "ON", "online", "21.5abc"...
-      if (first === 123 || first === 91 || first === 34 || first === 45 || (first >= 48 && first <= 57) || first === 116 || first === 102 || first === 110) {
-        try {
-          this.#json = JSON.parse(this.text);
-        } catch {
-          this.#json = undefined;
-        }
-      }
-    }
-    return this.#json;
-  }
-}
 
 type Listener =
   | { kind: "state"; rt: Runtime; role: string }
@@ -103,18 +54,6 @@ interface Runtime {
   lastSeen: number;
 }
 
-interface Composed {
-  attributes: Record<string, unknown>;
-  available: boolean;
-  json: Record<string, unknown>;
-  value: Readonly<Record<string, unknown>>;
-}
-
-/** The last RECENT_PER_TOPIC messages of a topic, newest at `next - 1` (entries are reused). */
-interface RecentRing {
-  entries: RecentMessageView[];
-  next: number;
-}
 
 export interface StateStoreDeps {
   bus: EventBus;
@@ -138,7 +77,7 @@ export class StateStore {
   readonly #router: TopicRouter<Listener>;
   readonly #runtimes = new Map<string, Runtime>();
   readonly #byEntityId = new Map<string, Runtime>();
-  readonly #recent = new Map<string, RecentRing>();
+  readonly #recent = new RecentMessages();
   readonly #loggedProblems = new Set<string>();
   readonly #compiled = new Map<string, CompiledTemplate | string>();
   #disposers: Array<() => void> = [];
@@ -212,12 +151,7 @@ export class StateStore {
       if (!rt) continue;
       for (const t of listenedTopics(rt)) topics.add(t);
     }
-    const out: RecentMessageView[] = [];
-    const filters = [...topics];
-    for (const [topic, ring] of this.#recent) {
-      if (topics.has(topic) || filters.some((f) => topicMatches(f, topic))) for (const m of ring.entries) out.push({ ...m });
-    }
-    return out.sort((a, b) => b.at - a.at).slice(0, 50);
+    return this.#recent.on(topics, 50);
   }
 
   /** Runs a service call for entities of one domain; returns the states it changed. */
@@ -332,7 +266,8 @@ export class StateStore {
 
   #onMessage(listeners: Iterable<Listener>, message: MqttMessage): void {
     const view = new MessageView(message);
-    const at = this.#remember(message, view.text);
+    const at = this.#now();
+    this.#recent.remember(message, view.text, at);
     const onSeen = this.#deps.onSeen;
     for (const listener of listeners) {
       this.#messagesDecoded++;
@@ -354,27 +289,6 @@ export class StateStore {
           break;
       }
     }
-  }
-
-  /** Keeps the message in its topic's ring; after the first RECENT_PER_TOPIC messages it allocates nothing. Returns its time. */
-  #remember(message: MqttMessage, text: string): number {
-    let ring = this.#recent.get(message.topic);
-    if (!ring) {
-      ring = { entries: [], next: 0 };
-      this.#recent.set(message.topic, ring);
-    }
-    const payload = text.length > RECENT_PAYLOAD_CHARS ? `${text.slice(0, RECENT_PAYLOAD_CHARS)}…` : text;
-    const at = this.#now();
-    const slot = ring.entries[ring.next];
-    if (slot) {
-      slot.payload = payload;
-      slot.retained = message.retain;
-      slot.at = at;
-    } else {
-      ring.entries.push({ topic: message.topic, payload, retained: message.retain, at });
-    }
-    ring.next = (ring.next + 1) % RECENT_PER_TOPIC;
-    return at;
   }
 
   #onState(rt: Runtime, role: string, view: MessageView): void {
@@ -453,9 +367,7 @@ export class StateStore {
       this.#problem(rt, view.topic, "payload", "json_attributes payload is not a JSON object");
       return;
     }
-    const filtered: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(attributes)) if (!BLOCKED_ATTRIBUTES.has(key)) filtered[key] = value;
-    rt.jsonAttributes = filtered;
+    rt.jsonAttributes = allowedJsonAttributes(attributes);
     this.#refresh(rt);
   }
 
@@ -493,7 +405,8 @@ export class StateStore {
     const entityId = rt.entity.entityId;
     if (!entityId) return false;
     const available = this.#available(rt);
-    const attributes = composeAttributes(rt, available);
+    rt.composed = composeAttributes(rt.headAttributes, rt.jsonAttributes, rt.value.attributes, rt.tailAttributes, available, rt.composed);
+    const attributes = rt.composed.attributes;
     const state = available ? (rt.value.state ?? "unknown") : "unavailable";
     const old = rt.state;
     if (old && !forced && old.state === state && (old.attributes === attributes || sameAttributes(old.attributes, attributes))) return false;
@@ -585,25 +498,6 @@ export class StateStore {
   }
 }
 
-/**
- * The state's attributes: config head, json_attributes, the platform's, then the tail. Rebuilt only
- * when one of the parts is a different object; an equal rebuild keeps the previous object, so an
- * unchanged state is recognised by identity.
- */
-function composeAttributes(rt: Runtime, available: boolean): Record<string, unknown> {
-  const value = rt.value.attributes;
-  const last = rt.composed;
-  if (last !== null && last.available === available && (!available || (last.json === rt.jsonAttributes && last.value === value))) {
-    return last.attributes;
-  }
-  let attributes: Record<string, unknown> = available
-    ? { ...rt.headAttributes, ...rt.jsonAttributes, ...value, ...rt.tailAttributes }
-    : { ...rt.headAttributes, ...rt.tailAttributes };
-  if (last !== null && sameAttributes(last.attributes, attributes)) attributes = last.attributes;
-  rt.composed = { attributes, available, json: rt.jsonAttributes, value };
-  return attributes;
-}
-
 function listenedTopics(rt: Runtime): string[] {
   const { platform, platformConfig, common } = rt.entity;
   return [
@@ -611,18 +505,4 @@ function listenedTopics(rt: Runtime): string[] {
     ...(common.availability?.entries.map((e) => e.topic) ?? []),
     ...(common.jsonAttributesTopic ? [common.jsonAttributesTopic] : []),
   ];
-}
-
-/** Same keys and values; nested values (colours, lists) compared structurally. */
-function sameAttributes(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) {
-    const x = a[key];
-    const y = b[key];
-    if (x === y) continue;
-    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
-    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
-  }
-  return true;
 }
