@@ -28,6 +28,7 @@ import { EntitySettings } from "./registry/entity-settings";
 import { RoomRegistry } from "./registry/room-registry";
 import { ServiceCaller } from "./state/service-caller";
 import { StateStore } from "./state/state-store";
+import { DeviceLastSeenStore } from "@/db/queries/device-last-seen";
 import { DeviceActivity } from "./health/device-activity";
 import { DeviceHealthService } from "./health/device-health-service";
 import { HubError } from "./errors";
@@ -113,7 +114,7 @@ export class Hub {
     }
     this.registry = new DeviceRegistry({ db, bus: this.bus, log: log.child({ module: "registry" }) });
     const now = deps.now ?? Date.now;
-    const activity = new DeviceActivity();
+    const activity = new DeviceActivity(new DeviceLastSeenStore(db));
     this.states = new StateStore({
       bus: this.bus,
       mqtt: this.mqtt,
@@ -122,7 +123,7 @@ export class Hub {
       now,
       onSeen: (deviceId, at) => activity.seen(deviceId, at),
     });
-    this.deviceHealth = new DeviceHealthService({ bus: this.bus, registry: this.registry, states: this.states, activity, now });
+    this.deviceHealth = new DeviceHealthService({ bus: this.bus, registry: this.registry, states: this.states, activity, now, log: log.child({ module: "health" }) });
     this.discovery = new DiscoveryService({
       mqtt: this.mqtt,
       registry: this.registry,
@@ -241,9 +242,10 @@ export class Hub {
     await this.pairing.stop();
     await this.discovery.stop();
     this.rooms.stop();
-    this.deviceHealth.stop();
     this.states.stop();
     this.registry.flush();
+    // After the registry's flush: a last-seen time is stored only for a device the database has.
+    this.deviceHealth.stop();
     // A clean stop does not fire a will (and the embedded broker dies with us): say it ourselves.
     await this.mqtt.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);
     await this.#externalExplorer?.stop();

@@ -2,3 +2,4 @@ export * from "./accounts";
 export * from "./devices";
 export * from "./rooms";
 export * from "./discovery";
+export * from "./health";

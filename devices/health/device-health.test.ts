@@ -69,6 +69,10 @@ describe("classifyDevice", () => {
   it("judges a device never heard since the hub started from the start", () => {
     expect(classifyDevice({ ...base, lastSeen: null, watchingSince: NOW - HOUR }).problems).toEqual([]);
     expect(classifyDevice({ ...base, lastSeen: null, watchingSince: NOW - 26 * HOUR }).problems).toEqual(["stale"]);
+    // Seen long ago, before a restart an hour back: only the hour since the restart counts as silence.
+    const restarted = classifyDevice({ ...base, lastSeen: NOW - 72 * HOUR, watchingSince: NOW - HOUR });
+    expect(restarted.problems).toEqual([]);
+    expect(restarted.silentForMs).toBe(HOUR);
   });
 
   it("finds the lowest battery and the weakest link among the device's states", () => {

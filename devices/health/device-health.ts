@@ -76,9 +76,12 @@ export interface DeviceHealthInput {
   now: number;
   /** Availability is configured and says the device is unavailable. */
   offline: boolean;
-  /** Last message on any of the device's topics, or null when none arrived since the hub started. */
+  /** Last message on any of the device's topics (possibly before the hub's restart), or null when never. */
   lastSeen: number | null;
-  /** When the hub started listening: a device never heard since is judged from then. */
+  /**
+   * When the hub started listening: silence is counted from then at the earliest, so a device is not blamed
+   * for the time the hub itself was down.
+   */
   watchingSince: number;
   /** Silence beyond this is stale (from the device's learned rhythm, see ReportingInterval). */
   staleAfterMs: number;
@@ -87,7 +90,7 @@ export interface DeviceHealthInput {
 
 export interface DeviceHealth {
   problems: HealthProblem[];
-  /** How long the device has been silent (since the hub started when it never spoke). */
+  /** How long the device has been silent (since the hub started when it has not spoken since). */
   silentForMs: number;
   /** The lowest battery reading, if the device has one. */
   battery: BatteryReading | null;
@@ -105,7 +108,7 @@ export function classifyDevice(input: DeviceHealthInput): DeviceHealth {
     const l = readLink(s);
     if (l && (!link || normalisedLink(l) < normalisedLink(link))) link = l;
   }
-  const silentForMs = Math.max(0, input.now - (input.lastSeen ?? input.watchingSince));
+  const silentForMs = Math.max(0, input.now - Math.max(input.lastSeen ?? 0, input.watchingSince));
   const problems: HealthProblem[] = [];
   if (input.offline) problems.push("offline");
   else if (silentForMs > input.staleAfterMs) problems.push("stale");

@@ -17,9 +17,8 @@ afterEach(async () => {
   for (const h of hubs.splice(0)) await h.stop();
 });
 
-async function start() {
-  const clock = { now: Date.UTC(2026, 5, 1, 8) };
-  const t = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" }, undefined, { now: () => clock.now });
+async function start(dataDir?: string, clock = { now: Date.UTC(2026, 5, 1, 8) }) {
+  const t = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" }, dataDir, { now: () => clock.now });
   hubs.push(t);
   const client = await mqtt.connectAsync(t.mqttUrl, { clientId: `health-${Date.now()}`, reconnectPeriod: 0 });
   clients.push(client);
@@ -112,5 +111,44 @@ describe("device health", () => {
     expect(quiet.problems).toEqual([]);
     clock.now += 25 * HOUR + 1;
     expect((await until(api, "quiet", () => true, "quiet")).problems).toEqual(["stale"]);
+  });
+
+  it("is not fooled by a bridge's shared availability or a restart's retained replay, and remembers last seen across a restart", async () => {
+    const { t, api, client, clock } = await start();
+    // Two Zigbee2MQTT devices whose availability is the bridge's state (Z2M without per-device availability).
+    for (const node of ["hall", "attic"]) {
+      await z2mSensor(client, node, "temperature", { unit_of_meas: "°C", dev_cla: "temperature", avty_t: "zigbee2mqtt/bridge/state" });
+    }
+    await until(api, "hall", () => true, "hall discovered");
+    await until(api, "attic", () => true, "attic discovered");
+    await client.publishAsync("zigbee2mqtt/bridge/state", "online", { retain: true, qos: 1 });
+    await client.publishAsync("zigbee2mqtt/hall", JSON.stringify({ temperature: 21 }), { retain: true, qos: 1 });
+    const seenAt = clock.now;
+    await until(api, "hall", (v) => v.last_seen === seenAt, "hall seen");
+    clock.now += HOUR;
+    await client.publishAsync("zigbee2mqtt/bridge/state", "online", { retain: true, qos: 1 });
+    // The hall's own message counts; the bridge saying "online" speaks for neither device.
+    expect(api.states.find("sensor.attic_temperature")?.state).toBe("unknown");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await until(api, "attic", () => true, "attic")).last_seen).toBeNull();
+    expect((await until(api, "hall", () => true, "hall")).last_seen).toBe(seenAt);
+
+    await client.endAsync();
+    clients.splice(clients.indexOf(client), 1);
+    await t.stop();
+    hubs.splice(hubs.indexOf(t), 1);
+
+    // A day later the hub starts again: the broker replays the hall's retained state, which is not the hall speaking.
+    clock.now += 24 * HOUR;
+    const again = await start(t.dataDir, clock);
+    await until(again.api, "hall", () => again.api.states.find("sensor.hall_temperature")?.state === "21", "hall's replayed state");
+    const hall = await until(again.api, "hall", () => true, "hall after restart");
+    expect(hall.last_seen).toBe(seenAt);
+    // Silence counts from the restart, not from before the hub was down.
+    expect(hall.silent_for_ms).toBe(0);
+    expect(hall.problems).toEqual([]);
+    clock.now += 2 * HOUR;
+    await again.client.publishAsync("zigbee2mqtt/hall", JSON.stringify({ temperature: 22 }), { qos: 1 });
+    await until(again.api, "hall", (v) => v.last_seen === clock.now, "hall speaks after the restart");
   });
 });

@@ -4,7 +4,11 @@ import type { EventBus } from "../event-bus";
 import type { DeviceHealthSummary, DeviceHealthView } from "../hub-api";
 import type { DeviceRegistry, RegisteredEntity } from "../registry/device-registry";
 import type { StateStore } from "../state/state-store";
+import type { Logger } from "../logger";
 import type { DeviceActivity } from "./device-activity";
+
+/** How often last-seen times are written (also at stop). */
+const SAVE_EVERY_MS = 60_000;
 
 export interface DeviceHealthServiceDeps {
   bus: EventBus;
@@ -12,17 +16,20 @@ export interface DeviceHealthServiceDeps {
   states: StateStore;
   activity: DeviceActivity;
   now: () => number;
+  log?: Logger;
 }
 
 /**
  * Per device: offline (availability), stale (silent for longer than its learned rhythm allows), low battery
- * and weak link. Computed on request from the registry, the state store and the learned intervals; nothing
- * is persisted, so after a restart a device is judged from the hub's start (a retained replay counts as seen).
+ * and weak link. Computed on request from the registry, the state store and the learned intervals. Last-seen
+ * times are saved (DeviceActivity) so a restart still shows them; silence is counted from the hub's start at
+ * the earliest, and a retained replay is not the device speaking.
  */
 export class DeviceHealthService {
   readonly #deps: DeviceHealthServiceDeps;
   #watchingSince: number;
   #disposers: Array<() => void> = [];
+  #saveTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: DeviceHealthServiceDeps) {
     this.#deps = deps;
@@ -32,10 +39,23 @@ export class DeviceHealthService {
   start(): void {
     this.#watchingSince = this.#deps.now();
     this.#disposers.push(this.#deps.bus.on("deviceRemoved", ({ deviceId }) => this.#deps.activity.forget(deviceId)));
+    this.#saveTimer = setInterval(() => this.#save(), SAVE_EVERY_MS);
+    this.#saveTimer.unref();
   }
 
+  /** Stops listening and saves the last-seen times (call after the registry's last flush). */
   stop(): void {
     for (const dispose of this.#disposers.splice(0)) dispose();
+    clearInterval(this.#saveTimer);
+    this.#save();
+  }
+
+  #save(): void {
+    try {
+      this.#deps.activity.save();
+    } catch (err) {
+      this.#deps.log?.warn({ err }, "saving last-seen times failed; they are kept in memory");
+    }
   }
 
   /** Every device's health, devices with problems first, then by name. */
@@ -59,7 +79,7 @@ export class DeviceHealthService {
 
   #view(deviceId: string, name: string, roomId: string | null, slots: readonly RegisteredEntity[], now: number): DeviceHealthView {
     const { states, activity } = this.#deps;
-    let lastSeen: number | null = null;
+    let lastSeen = activity.lastSeen(deviceId);
     let offline = false;
     const healthStates: HealthState[] = [];
     for (const slot of slots) {

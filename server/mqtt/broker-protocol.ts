@@ -20,6 +20,7 @@ export interface WireMessage {
   payload: Uint8Array;
   qos: 0 | 1 | 2;
   retain: boolean;
+  replayed?: boolean;
 }
 
 /** Hub (main thread) → broker thread. */

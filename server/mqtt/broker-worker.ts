@@ -63,7 +63,8 @@ const post = (msg: FromBroker) => {
  * on the hub's side) the whole chunk.
  */
 const exactPayload = (p: Buffer): Uint8Array => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : new Uint8Array(p));
-const toWire = (m: MqttMessage): WireMessage => ({ topic: m.topic, payload: exactPayload(m.payload), qos: m.qos, retain: m.retain });
+const toWire = (m: MqttMessage): WireMessage =>
+  m.replayed ? { topic: m.topic, payload: exactPayload(m.payload), qos: m.qos, retain: m.retain, replayed: true } : { topic: m.topic, payload: exactPayload(m.payload), qos: m.qos, retain: m.retain };
 
 const log = createLogger(data.logLevel).child({ module: "broker" });
 // Its own connection to the hub's database (WAL allows it): CONNECT checks need no round trip to the hub.

@@ -229,7 +229,7 @@ export class EmbeddedBroker implements MqttBus {
   /** The retained messages matching a pattern, from the broker's store. */
   async readRetained(pattern: string): Promise<MqttMessage[]> {
     const out: MqttMessage[] = [];
-    for await (const packet of this.#retainedStore().createRetainedStream(pattern)) out.push({ ...toMessage(packet), retain: true });
+    for await (const packet of this.#retainedStore().createRetainedStream(pattern)) out.push({ ...toMessage(packet), retain: true, replayed: true });
     return out;
   }
 

@@ -62,7 +62,10 @@ export class ExternalBroker implements MqttBus {
       client.end(true);
       throw new HubError("hub_unavailable", `HEARTH_MQTT_URL: cannot connect to ${redacted} (${(err as Error).message})`, { cause: err });
     }
-    client.on("message", (topic, payload, packet) => this.#dispatch({ topic, payload, qos: packet.qos, retain: packet.retain }));
+    // A retained flag from the broker means its store replayed the message (live publishes come with retain=0).
+    client.on("message", (topic, payload, packet) =>
+      this.#dispatch(packet.retain ? { topic, payload, qos: packet.qos, retain: true, replayed: true } : { topic, payload, qos: packet.qos, retain: false }),
+    );
     client.on("error", (err) => log.warn({ err: err.message }, "external broker error"));
     client.on("offline", () => log.warn({ url: redacted }, "external broker unreachable; reconnecting"));
     client.on("connect", () => log.info({ url: redacted }, "external broker reconnected"));

@@ -5,6 +5,12 @@ export interface MqttMessage {
   payload: Buffer;
   qos: 0 | 1 | 2;
   retain: boolean;
+  /**
+   * Delivered from the broker's retained store (a subscription's replay), not published just now. A live
+   * retained publish has `retain` set but not this: it is what tells "the device spoke" from "the broker
+   * remembered".
+   */
+  replayed?: boolean;
 }
 
 export interface PublishOptions {

@@ -42,7 +42,8 @@ function startWorker(workerData: BrokerWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-const fromWire = (m: WireMessage): MqttMessage => ({ topic: m.topic, payload: toBuffer(m.payload), qos: m.qos, retain: m.retain });
+const fromWire = (m: WireMessage): MqttMessage =>
+  m.replayed ? { topic: m.topic, payload: toBuffer(m.payload), qos: m.qos, retain: m.retain, replayed: true } : { topic: m.topic, payload: toBuffer(m.payload), qos: m.qos, retain: m.retain };
 
 /**
  * The embedded broker, run in its own thread so that the web app sharing this process costs it nothing:

@@ -269,10 +269,14 @@ export class StateStore {
     const at = this.#now();
     this.#recent.remember(message, view.text, at);
     const onSeen = this.#deps.onSeen;
+    // A device is seen when it speaks: not when the broker replays what it said before a restart, nor when
+    // an availability topic shared by many devices (a Zigbee2MQTT bridge's state) says "online".
+    const live = message.replayed !== true;
+    let sharedAvailability: boolean | undefined;
     for (const listener of listeners) {
       this.#messagesDecoded++;
       const rt = listener.rt;
-      if (rt.lastSeen !== at) {
+      if (live && rt.lastSeen !== at && (listener.kind !== "availability" || !(sharedAvailability ??= spansDevices(listeners)))) {
         rt.lastSeen = at;
         const deviceId = rt.entity.deviceId;
         if (onSeen && deviceId !== null) onSeen(deviceId, at);
@@ -505,4 +509,15 @@ function listenedTopics(rt: Runtime): string[] {
     ...(common.availability?.entries.map((e) => e.topic) ?? []),
     ...(common.jsonAttributesTopic ? [common.jsonAttributesTopic] : []),
   ];
+}
+
+/** Whether the listeners on one topic belong to more than one device. */
+function spansDevices(listeners: Iterable<Listener>): boolean {
+  let first: string | null | undefined;
+  for (const { rt } of listeners) {
+    const deviceId = rt.entity.deviceId;
+    if (first === undefined) first = deviceId;
+    else if (deviceId !== first) return true;
+  }
+  return false;
 }
