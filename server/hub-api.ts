@@ -116,6 +116,11 @@ export interface HaConfigView {
 export interface Principal {
   user: UserView;
   via: "session" | "token";
+  /**
+   * What signed this principal in: `session:<hash>` or `token:<id>`. A WebSocket opened with a short-lived
+   * token carries the credential that token was issued to, so logging out or revoking closes it.
+   */
+  credential?: string;
 }
 
 /** Everything app/ may ask of the running hub. Plain, JSON-safe values only. */
@@ -408,7 +413,8 @@ export interface HubApi {
     /** The person behind a session cookie or bearer token, if it is valid. */
     authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined;
     /** A short-lived token for the WebSocket API's auth message only (POST /api/auth/websocket-token). */
-    websocketToken(userId: number): WebSocketTokenView;
+    /** A short-lived WebSocket token, bound to the principal's credential (logging out revokes it). */
+    websocketToken(principal: Principal): WebSocketTokenView;
   };
   tokens: {
     list(userId: number): ApiTokenView[];

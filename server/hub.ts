@@ -131,9 +131,9 @@ export class Hub {
       prefix: config.discoveryPrefix,
       fingerprints: new DiscoveryFingerprints(db),
     });
-    this.services = new ServiceCaller({ mqtt: this.mqtt, registry: this.registry, states: this.states });
     this.entitySettings = new EntitySettings({ db });
     this.rooms = new RoomRegistry({ db, bus: this.bus, log: log.child({ module: "rooms" }), devices: this.registry, settings: this.entitySettings });
+    this.services = new ServiceCaller({ mqtt: this.mqtt, registry: this.registry, states: this.states, areas: this.rooms });
     this.views = new DeviceViews(this.registry, this.states, this.entitySettings);
     // Embedded: the broker thread indexes every publish with its client. External: a `#` subscription, on demand.
     let explorerSource: ExplorerSource;
@@ -189,12 +189,19 @@ export class Hub {
 
   /** The WebSocket auth phase takes a short-lived WebSocket token or a long-lived API token. */
   #authenticateWebSocket(accessToken: string): Principal | undefined {
-    const userId = this.wsTokens.verify(accessToken);
-    if (userId !== undefined) {
-      const user = this.accounts.findUser(userId);
-      return user ? { user, via: "token" } : undefined;
+    const issued = this.wsTokens.verify(accessToken);
+    if (issued !== undefined) {
+      const user = this.accounts.findUser(issued.userId);
+      if (!user) return undefined;
+      return issued.credential === undefined ? { user, via: "token" } : { user, via: "token", credential: issued.credential };
     }
     return this.accounts.authenticate({ bearerToken: accessToken });
+  }
+
+  /** A session ended or a token was revoked: its WebSocket tokens stop working and its sockets close now. */
+  #revoked(credential: string): void {
+    this.wsTokens.revokeCredential(credential);
+    this.live.closeCredential(credential);
   }
 
   /** Closes every connection of an MQTT user (embedded broker only). */
@@ -339,14 +346,14 @@ export class Hub {
         needsOnboarding: () => accounts.needsOnboarding(),
         onboard: (input, ua) => accounts.onboard(input, ua),
         login: (u, p, ua) => accounts.login(u, p, ua),
-        logout: (t) => accounts.logout(t),
+        logout: (t) => this.#revoked(accounts.logout(t)),
         authenticate: (c) => accounts.authenticate(c),
-        websocketToken: (userId) => this.wsTokens.issue(userId),
+        websocketToken: (principal) => this.wsTokens.issue(principal.user.id, principal.credential),
       },
       tokens: {
         list: (userId) => accounts.listTokens(userId),
         create: (userId, name) => accounts.createToken(userId, name),
-        revoke: (userId, tokenId) => accounts.revokeToken(userId, tokenId),
+        revoke: (userId, tokenId) => this.#revoked(accounts.revokeToken(userId, tokenId)),
       },
       mqttUsers: {
         list: () => accounts.listMqttUsers().map(mqttUserView),

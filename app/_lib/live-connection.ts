@@ -71,6 +71,11 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
       if (res.ok) {
         store.replaceAll(res.data);
         store.setStatus("polling");
+      } else if (res.error.status === 401) {
+        // Signed out (here or in another tab) or the session was ended: back to sign-in, then here again.
+        stopped = true;
+        window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+        return;
       } else {
         store.setStatus("offline");
       }

@@ -155,8 +155,11 @@ export class AccountService {
     return { sessionToken, expiresAt, user: toUserView(user) };
   }
 
-  logout(sessionToken: string): void {
-    q.deleteSession(this.#db, hashSecret(sessionToken));
+  /** Ends the session; answers its credential, so what it opened can be closed too. */
+  logout(sessionToken: string): string {
+    const hash = hashSecret(sessionToken);
+    q.deleteSession(this.#db, hash);
+    return sessionCredential(hash);
   }
 
   authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined {
@@ -166,11 +169,12 @@ export class AccountService {
       // "Last used" to the minute: a tool polling every second must not mean a database write per request.
       const now = this.#now();
       if (found.tokenLastUsedAt === null || now - found.tokenLastUsedAt > 60_000) q.touchApiToken(this.#db, found.tokenId, now);
-      return { user: toUserView(found), via: "token" };
+      return { user: toUserView(found), via: "token", credential: tokenCredential(found.tokenId) };
     }
     if (credentials.sessionToken) {
-      const user = q.findSessionUser(this.#db, hashSecret(credentials.sessionToken), this.#now());
-      if (user) return { user: toUserView(user), via: "session" };
+      const hash = hashSecret(credentials.sessionToken);
+      const user = q.findSessionUser(this.#db, hash, this.#now());
+      if (user) return { user: toUserView(user), via: "session", credential: sessionCredential(hash) };
     }
     return undefined;
   }
@@ -199,8 +203,10 @@ export class AccountService {
     return this.createToken(user.id, name).token;
   }
 
-  revokeToken(userId: number, tokenId: number): void {
+  /** Deletes the token; answers its credential, so what it opened can be closed too. */
+  revokeToken(userId: number, tokenId: number): string {
     if (!q.deleteApiToken(this.#db, userId, tokenId)) throw new HubError("not_found", "no such token");
+    return tokenCredential(tokenId);
   }
 
   listMqttUsers(): q.MqttUser[] {
@@ -276,3 +282,7 @@ function toUserView(u: UserView): UserView {
 function toTokenView(t: q.ApiToken): ApiTokenView {
   return { id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt };
 }
+
+/** Principal.credential for a session (by its stored hash) and for an API token (by id). */
+const sessionCredential = (hash: string) => `session:${hash}`;
+const tokenCredential = (tokenId: number) => `token:${tokenId}`;

@@ -7,9 +7,9 @@ describe("WebSocketTokens", () => {
     const tokens = new WebSocketTokens({ now: () => now });
     const grant = tokens.issue(7);
     expect(grant).toMatchObject({ token_type: "Bearer", expires_in: 1800 });
-    expect(tokens.verify(grant.access_token)).toBe(7);
+    expect(tokens.verify(grant.access_token)?.userId).toBe(7);
     now += 1799 * 1000;
-    expect(tokens.verify(grant.access_token)).toBe(7);
+    expect(tokens.verify(grant.access_token)?.userId).toBe(7);
     now += 1000;
     expect(tokens.verify(grant.access_token)).toBeUndefined();
     expect(tokens.size).toBe(0);
@@ -22,6 +22,12 @@ describe("WebSocketTokens", () => {
     expect(tokens.verify("hth_whatever")).toBeUndefined();
     tokens.revokeUser(1);
     expect(tokens.verify(grant.access_token)).toBeUndefined();
+    const phone = tokens.issue(2, "session:a");
+    const laptop = tokens.issue(2, "session:b");
+    expect(tokens.verify(phone.access_token)).toEqual({ userId: 2, credential: "session:a" });
+    tokens.revokeCredential("session:a");
+    expect(tokens.verify(phone.access_token)).toBeUndefined();
+    expect(tokens.verify(laptop.access_token)).toEqual({ userId: 2, credential: "session:b" });
   });
 
   it("keeps at most 50 tokens per person, dropping the oldest", () => {
@@ -30,7 +36,7 @@ describe("WebSocketTokens", () => {
     for (let i = 0; i < 50; i++) tokens.issue(3);
     const other = tokens.issue(4);
     expect(tokens.verify(first.access_token)).toBeUndefined();
-    expect(tokens.verify(other.access_token)).toBe(4);
+    expect(tokens.verify(other.access_token)?.userId).toBe(4);
     expect(tokens.size).toBe(51);
   });
 });

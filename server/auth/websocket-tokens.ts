@@ -16,6 +16,8 @@ export interface WebSocketTokenGrant {
 
 interface Issued {
   userId: number;
+  /** The credential (Principal.credential) the token was issued to. */
+  credential: string | undefined;
   expiresAt: number;
 }
 
@@ -37,8 +39,8 @@ export class WebSocketTokens {
     this.#ttlMs = (deps.ttlS ?? WEBSOCKET_TOKEN_TTL_S) * 1000;
   }
 
-  /** A new random token bound to the user; only its hash is kept. */
-  issue(userId: number): WebSocketTokenGrant {
+  /** A new random token bound to the user and the credential it was issued to; only its hash is kept. */
+  issue(userId: number, credential?: string): WebSocketTokenGrant {
     const now = this.#now();
     this.#prune(now);
     const mine = [...this.#byHash].filter(([, t]) => t.userId === userId);
@@ -48,12 +50,12 @@ export class WebSocketTokens {
       if (!oldest.done) this.#byHash.delete(oldest.value);
     }
     const token = generateSecret(PREFIX);
-    this.#byHash.set(hashSecret(token), { userId, expiresAt: now + this.#ttlMs });
+    this.#byHash.set(hashSecret(token), { userId, credential, expiresAt: now + this.#ttlMs });
     return { access_token: token, token_type: "Bearer", expires_in: Math.round(this.#ttlMs / 1000) };
   }
 
-  /** The user a token was issued to, while it is valid; undefined for unknown or expired tokens. */
-  verify(token: string): number | undefined {
+  /** Who a token was issued to, while it is valid; undefined for unknown or expired tokens. */
+  verify(token: string): { userId: number; credential: string | undefined } | undefined {
     if (!token.startsWith(PREFIX)) return undefined;
     const hash = hashSecret(token);
     const issued = this.#byHash.get(hash);
@@ -62,12 +64,17 @@ export class WebSocketTokens {
       this.#byHash.delete(hash);
       return undefined;
     }
-    return issued.userId;
+    return { userId: issued.userId, credential: issued.credential };
   }
 
   /** Drops every token of a user (e.g. when the person is removed). */
   revokeUser(userId: number): void {
     for (const [hash, t] of this.#byHash) if (t.userId === userId) this.#byHash.delete(hash);
+  }
+
+  /** Drops the tokens issued to a credential (a session that logged out, a revoked API token). */
+  revokeCredential(credential: string): void {
+    for (const [hash, t] of this.#byHash) if (t.credential === credential) this.#byHash.delete(hash);
   }
 
   get size(): number {

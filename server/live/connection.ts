@@ -198,15 +198,21 @@ export class LiveConnection {
     return true;
   }
 
-  #tooSlow(unsent: number): void {
+  /** Stops serving and closes the socket; one that does not finish closing within 2 s is cut. */
+  close(code: number, reason: string): void {
     if (this.#closing) return;
     const { ws } = this.#deps;
-    this.log.warn({ unsentBytes: unsent, user: this.principal.user.username }, "WebSocket client is not keeping up; closing it (it reconnects and resyncs)");
     this.dispose();
-    ws.close(CLOSE_TOO_SLOW, "client too slow");
-    // The close frame waits behind the unsent bytes; do not keep them for a client that is not reading.
+    ws.close(code, reason);
+    // The close frame waits behind any unsent bytes; do not keep them for a client that is not reading.
     const kill = setTimeout(() => ws.terminate(), 2000);
     kill.unref();
     ws.once("close", () => clearTimeout(kill));
+  }
+
+  #tooSlow(unsent: number): void {
+    if (this.#closing) return;
+    this.log.warn({ unsentBytes: unsent, user: this.principal.user.username }, "WebSocket client is not keeping up; closing it (it reconnects and resyncs)");
+    this.close(CLOSE_TOO_SLOW, "client too slow");
   }
 }

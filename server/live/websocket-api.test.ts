@@ -59,8 +59,8 @@ describe("auth phase", () => {
 
   it("takes a short-lived WebSocket token until it expires; REST never takes it", async () => {
     const h = await hub();
-    const { userId } = await ownerToken(h);
-    const grant = h.hub.api.auth.websocketToken(userId);
+    const { userId, token } = await ownerToken(h);
+    const grant = h.hub.api.auth.websocketToken(h.hub.api.auth.authenticate({ bearerToken: token })!);
     expect(grant).toMatchObject({ token_type: "Bearer", expires_in: 1800 });
     expect(grant.access_token).toMatch(/^htw_/);
     expect(h.hub.api.auth.authenticate({ bearerToken: grant.access_token })).toBeUndefined();
@@ -77,6 +77,39 @@ describe("auth phase", () => {
     late.send({ type: "auth", access_token: grant.access_token });
     expect(await late.message()).toMatchObject({ type: "auth_invalid" });
     vi.useRealTimers();
+  });
+
+  it("logging out or revoking a token closes the sockets it opened, and its WebSocket tokens stop working", async () => {
+    const h = await hub();
+    const { api } = h.hub;
+    const { userId } = await ownerToken(h);
+    const phone = await api.auth.login("ada", "password-123", "phone");
+    const laptop = await api.auth.login("ada", "password-123", "laptop");
+    const grantFor = (sessionToken: string) => api.auth.websocketToken(api.auth.authenticate({ sessionToken })!);
+    const phoneGrant = grantFor(phone.sessionToken);
+    const onPhone = await client(h, phoneGrant.access_token);
+    const onLaptop = await client(h, grantFor(laptop.sessionToken).access_token);
+    const { token, info } = api.tokens.create(userId, "script");
+    const script = await client(h, token);
+    const alive = async (c: RawClient, id: number) => {
+      c.send({ id, type: "ping" });
+      expect(await c.message()).toEqual({ id, type: "pong" });
+    };
+
+    api.tokens.revoke(userId, info.id);
+    expect(await script.closed).toBe(1008);
+    await alive(onPhone, 1);
+    await alive(onLaptop, 1);
+
+    api.auth.logout(phone.sessionToken);
+    expect(await onPhone.closed).toBe(1008);
+    const again = await openRaw(wsUrl(h));
+    sockets.push(again);
+    await again.message();
+    again.send({ type: "auth", access_token: phoneGrant.access_token });
+    expect(await again.message()).toMatchObject({ type: "auth_invalid" });
+    // The other session is untouched.
+    await alive(onLaptop, 2);
   });
 
   it("answers an unknown upgrade path with 404", async () => {

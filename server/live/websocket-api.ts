@@ -113,6 +113,18 @@ export class WebSocketApi {
     });
   }
 
+  /** Closes the sockets signed in with this credential (Principal.credential): it was revoked or logged out. */
+  closeCredential(credential: string): number {
+    let closed = 0;
+    for (const connection of this.#connections) {
+      if (connection.principal.credential !== credential) continue;
+      connection.close(1008, "credentials revoked");
+      closed++;
+    }
+    if (closed > 0) this.#deps.log.info({ closed }, "WebSocket connections of a revoked credential closed");
+    return closed;
+  }
+
   /** Closes every socket (1001, going away: clients reconnect) and stops listening to the bus. */
   close(): void {
     this.#feed.stop();

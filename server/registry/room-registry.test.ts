@@ -254,4 +254,37 @@ describe("rooms", () => {
     expect(api.devices.get("olddevice")).toMatchObject({ name: "Legacy", suggested_area: "Den", room_id: "den" });
     expect(api.rooms.list()).toEqual([expect.objectContaining({ room_id: "den", name: "Den", device_count: 1 })]);
   });
+
+  it("a service call targeting an area reaches the room's entities, as Home Assistant resolves area_id", async () => {
+    const { api, device } = await start();
+    const sw = (node: string, area: string, extra: Record<string, unknown> = {}) =>
+      device.publishAsync(
+        `homeassistant/switch/${node}/relay/config`,
+        JSON.stringify({ name: "Relay", cmd_t: `diy/${node}/set`, uniq_id: `${node}_relay`, dev: { ids: [node], name: `Node ${node}`, sa: area }, ...extra }),
+        { retain: true, qos: 1 },
+      );
+    await sw("lamp", "Den");
+    await sw("fan", "Den");
+    await sw("heater", "Hall");
+    await sw("debug", "Den", { ent_cat: "config" });
+    const relay = (node: string) => until(() => entityOf(api, `${node}_relay`)?.entity_id, `${node}'s relay`);
+    const [lamp, fan, heater, debug] = [await relay("lamp"), await relay("fan"), await relay("heater"), await relay("debug")];
+    await until(() => (api.rooms.list().length === 2 ? true : undefined), "two rooms from suggested_area");
+    // The fan's relay has a room of its own; the lamp's is left in the den.
+    api.entities.update(fan, { room_id: "hall" });
+
+    const commands: string[] = [];
+    device.on("message", (topic) => commands.push(topic));
+    await device.subscribeAsync("diy/+/set", { qos: 1 });
+    const changed = await api.services.call({ domain: "homeassistant", service: "turn_on", data: { target: { area_id: "den" } }, userId: null });
+    expect(changed.map((s) => s.entity_id)).toEqual([lamp]);
+    const hall = await api.services.call({ domain: "switch", service: "turn_on", data: { area_id: ["hall"], entity_id: lamp }, userId: null });
+    // The lamp was on already, so only the hall's two change; all three get the command.
+    expect(hall.map((s) => s.entity_id).sort()).toEqual([fan, heater].sort());
+    await until(() => (commands.length === 4 ? true : undefined), "four commands on MQTT");
+    expect(commands.sort()).toEqual(["diy/fan/set", "diy/heater/set", "diy/lamp/set", "diy/lamp/set"]);
+    expect(api.states.find(debug)?.state).not.toBe("on");
+
+    await expect(api.services.call({ domain: "switch", service: "turn_off", data: { target: { area_id: "attic" } }, userId: null })).rejects.toMatchObject({ code: "not_found" });
+  });
 });

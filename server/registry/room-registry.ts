@@ -218,6 +218,26 @@ export class RoomRegistry {
     return moved;
   }
 
+  /**
+   * What a service call targeting the area reaches, as Home Assistant resolves `area_id`: entities placed in
+   * the room themselves, and those of devices in the room that have no room of their own; hidden entities
+   * and configuration/diagnostic ones are left out. Throws not_found for an unknown room.
+   */
+  entitiesInArea(roomId: string): string[] {
+    this.#roomOrThrow(roomId);
+    const { devices, settings } = this.#deps;
+    const out: string[] = [];
+    for (const slot of devices.slots()) {
+      const entityId = slot.entityId;
+      if (!entityId || slot.common.entityCategory !== null) continue;
+      const own = settings.of(entityId);
+      if (own.hidden) continue;
+      const room = own.roomId ?? (slot.deviceId ? (devices.findDevice(slot.deviceId)?.roomId ?? null) : null);
+      if (room === roomId) out.push(entityId);
+    }
+    return out;
+  }
+
   #counts(): Map<string, { devices: number; entities: number }> {
     const counts = new Map<string, { devices: number; entities: number }>();
     const bump = (roomId: string | null, key: "devices" | "entities") => {

@@ -23,11 +23,13 @@ export interface ServiceCallerDeps {
   mqtt: MqttBus;
   registry: DeviceRegistry;
   states: StateStore;
+  /** Resolves `area_id` targets (RoomRegistry.entitiesInArea); without it an area target is refused. */
+  areas?: { entitiesInArea(areaId: string): string[] };
 }
 
 /**
- * HA's service layer: resolves targets (`entity_id` string, list or "all"; `device_id`; a `target`
- * block), then asks the state store to run the service for each domain. `mqtt.publish` publishes.
+ * HA's service layer: resolves targets (`entity_id` string, list or "all"; `device_id`; `area_id`; a
+ * `target` block), then asks the state store to run the service for each domain. `mqtt.publish` publishes.
  */
 export class ServiceCaller {
   readonly #deps: ServiceCallerDeps;
@@ -83,7 +85,7 @@ export class ServiceCaller {
     return out;
   }
 
-  /** Entity ids from `entity_id`, `device_id` and a `target` block; the other keys are service data. */
+  /** Entity ids from `entity_id`, `device_id`, `area_id` and a `target` block; the other keys are service data. */
   #targets(data: Record<string, unknown>): { targets: string[]; fromDevices: string[]; rest: Record<string, unknown> } {
     const rest: Record<string, unknown> = { ...data };
     const target = typeof rest.target === "object" && rest.target !== null ? (rest.target as Record<string, unknown>) : {};
@@ -96,13 +98,19 @@ export class ServiceCaller {
     };
     const entityIds = [...list(rest.entity_id, "entity_id"), ...list(target.entity_id, "target.entity_id")];
     const deviceIds = [...list(rest.device_id, "device_id"), ...list(target.device_id, "target.device_id")];
+    const areaIds = [...list(rest.area_id, "area_id"), ...list(target.area_id, "target.area_id")];
     delete rest.entity_id;
     delete rest.device_id;
-    const fromDevices: string[] = [];
+    delete rest.area_id;
+    const fromDevices = new Set<string>();
     for (const deviceId of deviceIds) {
       if (!this.#deps.registry.findDevice(deviceId)) throw new HubError("not_found", `unknown device ${deviceId}`);
-      for (const e of this.#deps.registry.entitiesOfDevice(deviceId)) if (e.entityId && !entityIds.includes(e.entityId)) fromDevices.push(e.entityId);
+      for (const e of this.#deps.registry.entitiesOfDevice(deviceId)) if (e.entityId && !entityIds.includes(e.entityId)) fromDevices.add(e.entityId);
     }
-    return { targets: [...new Set(entityIds)], fromDevices, rest };
+    for (const areaId of areaIds) {
+      if (!this.#deps.areas) throw new HubError("invalid_input", "area_id targets are not supported here");
+      for (const id of this.#deps.areas.entitiesInArea(areaId)) if (!entityIds.includes(id)) fromDevices.add(id);
+    }
+    return { targets: [...new Set(entityIds)], fromDevices: [...fromDevices], rest };
   }
 }

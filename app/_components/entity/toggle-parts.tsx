@@ -57,11 +57,17 @@ export function lightParts(p: ControlProps): ControlParts {
             label={`${p.name} brightness`}
             caption="Brightness"
             value={brightness}
-            min={1}
+            min={0}
             max={100}
             unit="%"
+            format={(pct) => (pct === 0 ? "Off" : `${pct}%`)}
             disabled={p.disabled}
-            onCommit={(pct) => void p.cmd.run("light", "turn_on", { brightness_pct: pct }, { state: "on", brightness: Math.round((pct / 100) * 255) })}
+            // Off reads as 0 and dragging up turns the light on at that level; back to 0 turns it off.
+            onCommit={(pct) =>
+              void (pct === 0
+                ? p.cmd.run("light", "turn_off", {}, { state: "off" })
+                : p.cmd.run("light", "turn_on", { brightness_pct: pct }, { state: "on", brightness: Math.round((pct / 100) * 255) }))
+            }
           />
         )}
         {more && (
