@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 const restrict = (patterns) => ["error", { patterns }];
 
 export default tseslint.config(
-  { ignores: [".next/**", "dist/**", "node_modules/**", "data/**", "bench-results/**", "test-results/**", "playwright-report/**", "db/migrations/**", "next-env.d.ts", "**/*.mjs"] },
+  { ignores: [".next/**", "dist/**", "node_modules/**", "data/**", "bench-results/**", "test-results/**", "playwright-report/**", "db/migrations/**", "next-env.d.ts", "**/*.mjs", "public/**"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
