@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery"];
+export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui"];
 
 export const HELP = `usage: npm run bench -- [options]
 
@@ -27,6 +27,11 @@ discovery: 2,000 Zigbee2MQTT devices x 5 entities announced by retained configs 
 in-process broker thread): hub start -> 10,000 entities (cold: from the retained replay; restart: SQLite + replay)
 and RSS, then Z2M state messages/s through discovery -> state store from a separate raw-TCP publisher process
 (scripts/bench/discovery*.mjs|ts). Run only it: npm run bench -- --scenarios discovery --quick
+
+ui: the production hub (dist/server.js) with 1,000 entities from retained discovery configs and headless Chromium
+(/usr/bin/chromium, Playwright, phone viewport) on a room page: MQTT publish -> value in the page's DOM (p50/p99) while
+1,000 state msg/s go to all 1,000 entities (window: twice --duration), and the room page's cold load (JS KiB gzip,
+first paint, interactive). Run only it: npm run bench -- --scenarios ui --quick (scripts/bench/ui*.mjs)
 
 Default: ~17-20 min on a 2-core box. Loopback only, free ports picked at run time.`;
 

@@ -1,5 +1,6 @@
 // Turns the runs into the goal table (hub vs plain aedes, medians over rounds) and the Markdown report.
 import { GOALS as DISCOVERY, renderDiscoveryDetails } from "./discovery.mjs";
+import { UI_METRICS, renderUiDetails } from "./ui.mjs";
 
 const THROUGHPUT = { kind: "ratio-min", value: 0.95, text: ">= 0.95x" };
 // "No worse" with a 10 % allowance: medians of sub-millisecond latencies move that much between identical runs.
@@ -54,6 +55,7 @@ const METRICS = {
     ["pub_per_s", "publisher msg/s in the same window", null],
     ["cpu_hub_main_pct", "hub main thread CPU % during the window", null],
   ],
+  ui: UI_METRICS,
 };
 
 const median = (a) => {
@@ -195,6 +197,11 @@ export function renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS }) 
   if (discovery) {
     p();
     p(discovery);
+  }
+  const ui = renderUiDetails(chosen.filter((r) => r.scenario === "ui"));
+  if (ui) {
+    p();
+    p(ui);
   }
   const flags = [];
   for (const r of attempts) {

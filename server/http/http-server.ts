@@ -60,7 +60,10 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
   server.on("clientError", (err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
-  // Phones on the LAN keep connections idle; Node's default keep-alive is fine, but bound header time.
+  // Phones and tools keep connections idle between requests. Node's 5 s keep-alive closes them so soon that a
+  // client reusing one at that moment gets a reset ("socket hang up"); a minute keeps reuse safe and cheap.
+  // Header time stays bounded, so a slow sender still cannot hold a socket.
+  server.keepAliveTimeout = 65_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   return server;

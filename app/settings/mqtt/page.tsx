@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import Link from "next/link";
 import { requireUser } from "../../_lib/current-user";
 import { AppShell } from "../../_components/app-shell";
 import { MqttUserManager } from "../../_components/mqtt-user-manager";
@@ -24,6 +25,13 @@ export default async function MqttSettingsPage() {
       {status.mqtt.mode === "external" && (
         <p className="note note-warn">
           Hearth is using an external MQTT broker, so these logins don’t apply to your devices: manage users on that broker instead.
+        </p>
+      )}
+      {canManage && (
+        <p className="lead">
+          <Link href="/settings/mqtt/explorer" className="btn btn-secondary">
+            Open the MQTT explorer
+          </Link>
         </p>
       )}
       {canManage ? (
