@@ -31,7 +31,7 @@ async function shot(page: Page, name: string): Promise<void> {
   if (dir) await page.screenshot({ path: path.join(dir, `${test.info().project.name}-${name}.png`), fullPage: true });
 }
 
-test("the wizard's credentials let a new device connect, and it appears in the chosen room", async ({ page }, testInfo) => {
+test("pairing with the wizard: the new device connects, lands in the chosen room, is controlled, goes offline and comes back, live", async ({ page }, testInfo) => {
   const key = `${testInfo.project.name}-${Date.now().toString(36)}`;
   const deviceName = `Wizard Lamp ${key}`;
   const newName = `Porch light ${key}`;
@@ -58,15 +58,33 @@ test("the wizard's credentials let a new device connect, and it appears in the c
   await expect(page.getByRole("status").filter({ hasText: `Waiting for ${username} to connect` })).toBeVisible();
   await shot(page, "2-settings");
 
-  device = await mqtt.connectAsync(`mqtt://${host}:${port}`, { username, password, clientId: `wizard-${key}`, reconnectPeriod: 0, connectTimeout: 8000 });
+  const base = `wizard/${key}`;
+  // A lamp as firmware makes one: a last will of "offline", "online" once connected, and it answers commands.
+  const connectLamp = async () => {
+    const client = await mqtt.connectAsync(`mqtt://${host}:${port}`, {
+      username,
+      password,
+      clientId: `wizard-${key}`,
+      reconnectPeriod: 0,
+      connectTimeout: 8000,
+      will: { topic: `${base}/status`, payload: Buffer.from("offline"), retain: true, qos: 1 },
+    });
+    client.on("message", (topic, payload) => {
+      if (topic === `${base}/set`) void client.publishAsync(`${base}/state`, payload.toString(), { retain: true, qos: 1 });
+    });
+    await client.subscribeAsync(`${base}/set`, { qos: 1 });
+    await client.publishAsync(`${base}/status`, "online", { retain: true, qos: 1 });
+    return client;
+  };
+  device = await connectLamp();
   await expect(page.getByRole("status").filter({ hasText: "Connected, waiting for it to announce itself" })).toBeVisible({ timeout: 10_000 });
 
-  const base = `wizard/${key}`;
   const config = {
     name: "Lamp",
     unique_id: `wizard_${key}_lamp`,
     command_topic: `${base}/set`,
     state_topic: `${base}/state`,
+    availability_topic: `${base}/status`,
     device: { identifiers: [`wizard-${key}`], name: deviceName, manufacturer: "Hearth tests", model: "Wizard lamp" },
   };
   await device.publishAsync(`homeassistant/light/wizard_${key.replace(/-/g, "_")}/lamp/config`, JSON.stringify(config), { retain: true, qos: 1 });
@@ -92,8 +110,32 @@ test("the wizard's credentials let a new device connect, and it appears in the c
 
   await page.getByRole("link", { name: `Open ${roomName}` }).click();
   await expect(page.getByRole("heading", { level: 1, name: roomName })).toBeVisible();
-  await expect(page.getByRole("switch", { name: /Lamp/ })).toHaveAttribute("aria-checked", "true");
+  const lamp = page.getByRole("switch", { name: /Lamp/ });
+  await expect(lamp).toHaveAttribute("aria-checked", "true");
   await shot(page, "5-room");
+
+  // Control it: the lamp confirms over MQTT and the page shows the confirmed state.
+  await lamp.click();
+  await expect(lamp).toHaveAttribute("aria-checked", "false");
+  await expect(lamp).not.toHaveAttribute("aria-busy", "true");
+  const card = page.getByRole("article", { name: /Lamp/ });
+  await expect(card).toContainText("Off");
+
+  // Power cut: the connection drops without DISCONNECT, the broker publishes the will, the page says so.
+  device.stream.destroy();
+  await expect(card).toContainText(/Offline since \d\d:\d\d/, { timeout: 20_000 });
+  await expect(lamp).toBeDisabled();
+  await shot(page, "6-offline");
+
+  // Power back: it reconnects and says "online"; the same open page comes back to life and takes commands.
+  device = await connectLamp();
+  await expect(lamp).toBeEnabled({ timeout: 10_000 });
+  await expect(card).not.toContainText("Offline");
+  await lamp.click();
+  await expect(lamp).toHaveAttribute("aria-checked", "true");
+  await expect(card).toContainText("On");
+  // Leave no retained topics behind for later journeys.
+  await page.request.post("/api/mqtt/clear", { data: { prefix: base } }).catch(() => undefined);
 });
 
 test("Zigbee2MQTT: permit join opens the bridge's network with a countdown and shows joining devices", async ({ page }, testInfo) => {
