@@ -30,6 +30,20 @@ const bool = (fallback: boolean) =>
       return z.NEVER;
     });
 
+const integerIn = (fallback: number, min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be ${what} from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const optionalText = z
   .string()
   .trim()
@@ -60,6 +74,8 @@ const envSchema = z.object({
     }),
   HEARTH_MDNS: bool(true),
   HEARTH_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  HEARTH_HISTORY_KEEP_DAYS: integerIn(10, 1, 3650, "a number of days"),
+  HEARTH_HISTORY_COMMIT_MS: integerIn(1000, 50, 60_000, "milliseconds"),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -76,6 +92,10 @@ export interface Config {
   readonly discoveryPrefix: string;
   readonly mdns: boolean;
   readonly logLevel: LogLevel;
+  /** Raw history (every state change) is kept this many days; hourly statistics are kept for ever. */
+  readonly historyKeepDays: number;
+  /** The recorder commits its buffer this often: what `kill -9` can lose at most. */
+  readonly historyCommitMs: number;
   readonly dev: boolean;
 }
 
@@ -131,6 +151,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { dev?
     discoveryPrefix: e.HEARTH_DISCOVERY_PREFIX,
     mdns: e.HEARTH_MDNS,
     logLevel: e.HEARTH_LOG_LEVEL,
+    historyKeepDays: e.HEARTH_HISTORY_KEEP_DAYS,
+    historyCommitMs: e.HEARTH_HISTORY_COMMIT_MS,
     dev: opts.dev ?? env.NODE_ENV !== "production",
   });
 }

@@ -1,4 +1,4 @@
-import type { HaState } from "./hub-api";
+import type { HaContext, HaState } from "./hub-api";
 import type { Logger } from "./logger";
 
 /** A connected MQTT client as the hub sees it. */
@@ -19,7 +19,16 @@ export interface HubEvents {
   entityRemoved: { slotKey: string; entityId: string | null };
   deviceRemoved: { deviceId: string };
   /** HA's state_changed: `newState` null when the entity went away, `oldState` null when it is new. */
-  stateChanged: { entityId: string; oldState: HaState | null; newState: HaState | null };
+  stateChanged: {
+    entityId: string;
+    oldState: HaState | null;
+    newState: HaState | null;
+    /** newState's last_updated and last_changed as epoch ms (the time of the removal when newState is null). */
+    at: number;
+    changedAt: number;
+  };
+  /** HA's call_service: a service ran for these entities (after the targets were checked), in this context. */
+  serviceCalled: { domain: string; service: string; data: Record<string, unknown>; context: HaContext; at: number };
   /** A device trigger or tag scanner fired (device_automation / tag), or an event entity received an event. */
   deviceTriggered: { slotKey: string; deviceId: string | null; eventType: string; data: Record<string, unknown>; at: number };
   /**

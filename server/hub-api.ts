@@ -1,4 +1,6 @@
 import type { BatteryReading, HealthCounts, HealthProblem, LinkReading } from "@/devices/health/device-health";
+import type { HistoryPeriodQuery, HistoryState } from "./history/history-reader";
+import type { RecorderStatus } from "./history/recorder";
 import type { Logger } from "./logger";
 import type { PairingApi } from "./pairing/pairing-views";
 
@@ -431,6 +433,11 @@ export interface HubApi {
     revoke(username: string): void;
   };
   home(): HomeView | null;
+  /** Recorded history (HA's GET /api/history/period) and the recorder's own state. */
+  history: {
+    period(query: HistoryPeriodQuery): HistoryState[][];
+    recorder(): RecorderStatus;
+  };
   /** Device health: offline, stale, low battery, weak link (not the hub's own liveness: that is `health()`). */
   deviceHealth: {
     /** Every device, those with problems first. */

@@ -30,6 +30,8 @@ import { ServiceCaller } from "./state/service-caller";
 import { StateStore } from "./state/state-store";
 import { DeviceLastSeenStore } from "@/db/queries/device-last-seen";
 import { DeviceActivity } from "./health/device-activity";
+import { HistoryReader } from "./history/history-reader";
+import { Recorder } from "./history/recorder";
 import { DeviceHealthService } from "./health/device-health-service";
 import { HubError } from "./errors";
 
@@ -64,6 +66,10 @@ export class Hub {
   readonly api: HubApi;
   readonly registry: DeviceRegistry;
   readonly states: StateStore;
+  /** Writes every state change and some events to SQLite in batches (HEARTH_HISTORY_COMMIT_MS). */
+  readonly recorder: Recorder;
+  /** Reads recorded history in Home Assistant's shapes. */
+  readonly history: HistoryReader;
   /** Offline, stale, low-battery and weak-link devices; learns each device's reporting rhythm. */
   readonly deviceHealth: DeviceHealthService;
   readonly discovery: DiscoveryService;
@@ -123,6 +129,8 @@ export class Hub {
       now,
       onSeen: (deviceId, at) => activity.seen(deviceId, at),
     });
+    this.recorder = new Recorder({ bus: this.bus, db, log: log.child({ module: "recorder" }), commitMs: config.historyCommitMs, now });
+    this.history = new HistoryReader({ db, now, timeZone: () => findHome(db)?.timeZone });
     this.deviceHealth = new DeviceHealthService({ bus: this.bus, registry: this.registry, states: this.states, activity, now, log: log.child({ module: "health" }) });
     this.discovery = new DiscoveryService({
       mqtt: this.mqtt,
@@ -214,6 +222,7 @@ export class Hub {
     this.#started = true;
     // Consumers first, discovery last, so retained configs arrive once everyone listens (STYLE §3.4).
     this.live.start();
+    this.recorder.start();
     this.states.start();
     this.deviceHealth.start();
     const restored = this.registry.load(this.discovery.loadDefinition);
@@ -253,6 +262,7 @@ export class Hub {
     this.registry.flush();
     // After the registry's flush: a last-seen time is stored only for a device the database has.
     this.deviceHealth.stop();
+    await this.recorder.stop();
     // A clean stop does not fire a will (and the embedded broker dies with us): say it ourselves.
     await this.mqtt.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);
     await this.#externalExplorer?.stop();
@@ -372,6 +382,10 @@ export class Hub {
           // Its connections must not outlive the credentials.
           this.#disconnectMqttUser(username);
         },
+      },
+      history: {
+        period: (query) => this.history.period(query),
+        recorder: () => this.recorder.status(),
       },
       deviceHealth: {
         list: () => this.deviceHealth.list(),

@@ -3,3 +3,5 @@ export * from "./devices";
 export * from "./rooms";
 export * from "./discovery";
 export * from "./health";
+export * from "./history";
+export * from "./statistics";

@@ -68,8 +68,11 @@ function fromTimestamp(value: unknown): number {
 
 const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-/** HA `dt_util.parse_datetime` (ISO 8601); naive values are taken as local time. */
-export function parseDateTime(text: string, ctx: RenderContext): PyDateTime | undefined {
+/**
+ * HA `dt_util.parse_datetime` (ISO 8601, a date alone is midnight): epoch ms and the offset the text gave
+ * (or the zone's at that moment, for naive text, which is read as wall time in `timeZone`).
+ */
+export function parseIsoDateTime(text: string, timeZone: string | undefined): { epochMs: number; offsetMinutes: number } | undefined {
   const m = ISO_DATETIME.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", tz] = m;
@@ -79,16 +82,22 @@ export function parseDateTime(text: string, ctx: RenderContext): PyDateTime | un
   if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return undefined;
   if (tz === undefined) {
     // Naive: interpret in the configured zone.
-    let offset = zoneOffsetMinutes(wallMs, ctx.timeZone);
-    offset = zoneOffsetMinutes(wallMs - offset * 60_000, ctx.timeZone);
-    return new PyDateTime(wallMs - offset * 60_000, offset);
+    let offset = zoneOffsetMinutes(wallMs, timeZone);
+    offset = zoneOffsetMinutes(wallMs - offset * 60_000, timeZone);
+    return { epochMs: wallMs - offset * 60_000, offsetMinutes: offset };
   }
   let offset = 0;
   if (tz.toUpperCase() !== "Z") {
     const digits = tz.replace(":", "");
     offset = (digits.startsWith("-") ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || "0"));
   }
-  return new PyDateTime(wallMs - offset * 60_000, offset);
+  return { epochMs: wallMs - offset * 60_000, offsetMinutes: offset };
+}
+
+/** HA `dt_util.parse_datetime` as a template value; naive values are taken as local time. */
+export function parseDateTime(text: string, ctx: RenderContext): PyDateTime | undefined {
+  const parsed = parseIsoDateTime(text, ctx.timeZone);
+  return parsed && new PyDateTime(parsed.epochMs, parsed.offsetMinutes);
 }
 
 /** HA `as_timestamp`. */

@@ -52,7 +52,16 @@ interface Runtime {
   forceUpdate: boolean;
   /** Epoch ms of the last message on any of this slot's topics; 0 before the first (device health). */
   lastSeen: number;
+  /**
+   * The context of the last command sent to the device, until its confirmation arrives (or the window
+   * closes): the confirmed state carries it, so history and the logbook can say who asked for it.
+   */
+  commandContext: HaContext | undefined;
+  commandContextUntil: number;
 }
+
+/** How long after a command the device's next state change counts as its answer. */
+const COMMAND_CONTEXT_MS = 10_000;
 
 
 export interface StateStoreDeps {
@@ -169,6 +178,8 @@ export class StateStore {
     if (targets.length > 0 && reachable.length === 0) {
       throw new HubError("device_unavailable", `${targets.map((rt) => rt.entity.entityId).join(", ")} ${targets.length === 1 ? "is" : "are"} unavailable`);
     }
+    const at = this.#now();
+    this.#deps.bus.emit("serviceCalled", { domain, service, data: { ...data, entity_id: reachable.map((rt) => rt.entity.entityId) }, context, at });
     const changed: HaState[] = [];
     for (const rt of reachable) {
       const { entity } = rt;
@@ -181,6 +192,9 @@ export class StateStore {
       if (result.optimistic && entity.platform.isOptimistic(entity.platformConfig)) {
         rt.value = result.optimistic;
         if (this.#refresh(rt, context) && rt.state) changed.push(rt.state);
+      } else if (result.publishes.length > 0) {
+        rt.commandContext = context;
+        rt.commandContextUntil = this.#now() + COMMAND_CONTEXT_MS;
       }
     }
     return changed;
@@ -217,6 +231,8 @@ export class StateStore {
           composed: null,
           forceUpdate: false,
           lastSeen: 0,
+          commandContext: undefined,
+          commandContextUntil: 0,
         };
     rt.ctx = this.#platformContext(rt);
     rt.forceUpdate = entity.raw.force_update === true;
@@ -250,7 +266,10 @@ export class StateStore {
     const entityId = rt.entity.entityId;
     if (entityId && this.#byEntityId.get(entityId) === rt) {
       this.#byEntityId.delete(entityId);
-      if (rt.state) this.#deps.bus.emit("stateChanged", { entityId, oldState: rt.state, newState: null });
+      if (rt.state) {
+        const now = this.#now();
+        this.#deps.bus.emit("stateChanged", { entityId, oldState: rt.state, newState: null, at: now, changedAt: now });
+      }
     }
   }
 
@@ -415,6 +434,11 @@ export class StateStore {
     const old = rt.state;
     if (old && !forced && old.state === state && (old.attributes === attributes || sameAttributes(old.attributes, attributes))) return false;
     const now = this.#now();
+    if (!context && rt.commandContext) {
+      // The first change after a command is the device's answer to it.
+      if (now <= rt.commandContextUntil) context = rt.commandContext;
+      rt.commandContext = undefined;
+    }
     if (!old || old.state !== state) rt.lastChanged = now;
     rt.lastUpdated = now;
     const updated = this.#timestamp(now);
@@ -427,7 +451,7 @@ export class StateStore {
       last_updated: updated,
       context: context ?? newContext(null, null, now),
     };
-    this.#deps.bus.emit("stateChanged", { entityId, oldState: old, newState: rt.state });
+    this.#deps.bus.emit("stateChanged", { entityId, oldState: old, newState: rt.state, at: now, changedAt: rt.lastChanged });
     return true;
   }
 

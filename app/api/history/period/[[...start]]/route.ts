@@ -1,0 +1,16 @@
+// GET /api/history/period[/<ISO start>] — recorded history, as Home Assistant answers it
+import { authedRoute } from "../../../../_lib/route";
+
+export const GET = authedRoute<{ start?: string[] }>(({ api, req, params }) => {
+  const q = req.nextUrl.searchParams;
+  const flag = (name: string) => q.has(name);
+  return api.history.period({
+    start: params.start?.join("/"),
+    end_time: q.get("end_time") ?? undefined,
+    filter_entity_id: q.get("filter_entity_id") ?? undefined,
+    minimal_response: flag("minimal_response"),
+    no_attributes: flag("no_attributes"),
+    skip_initial_state: flag("skip_initial_state"),
+    significant_changes_only: q.get("significant_changes_only") ?? undefined,
+  });
+});

@@ -1,0 +1,145 @@
+import type Database from "better-sqlite3";
+import type { HubDatabase } from "../open-database";
+
+/** One state change as stored (schema/history.ts). */
+export interface StateRow {
+  entityRef: number;
+  ts: number;
+  seq: number;
+  state: string;
+  attributesRef: number | null;
+  changedTs: number | null;
+  contextRef: number | null;
+}
+
+export interface EventRow {
+  ts: number;
+  eventType: string;
+  data: string;
+  contextRef: number | null;
+}
+
+/** What one commit writes: new keys first, then the rows that refer to them. */
+export interface RecorderBatch {
+  entities: Array<[id: number, entityId: string]>;
+  attributes: Array<[id: number, hash: number, json: string]>;
+  contexts: Array<[id: number, contextId: string, userId: string | null, parentId: string | null]>;
+  states: StateRow[];
+  events: EventRow[];
+}
+
+/**
+ * The recorder's statements, prepared once. Writes happen only through `write`, one transaction per call;
+ * rows that would repeat a stored key (a state of the same entity, millisecond and sequence, which only a
+ * clock running backwards across a restart can produce) are skipped rather than failing the batch.
+ */
+export class RecorderStore {
+  readonly #db: Database.Database;
+  readonly #write: (batch: RecorderBatch) => number;
+  readonly #findAttributes: Database.Statement<[number], { id: number; attributes: string }>;
+  readonly #findContext: Database.Statement<[string], { id: number }>;
+
+  constructor(db: HubDatabase) {
+    const client = db.$client;
+    this.#db = client;
+    const insertEntity = client.prepare("INSERT OR IGNORE INTO recorder_entities (id, entity_id) VALUES (?, ?)");
+    const insertAttributes = client.prepare("INSERT OR IGNORE INTO state_attributes (id, hash, attributes) VALUES (?, ?, ?)");
+    const insertContext = client.prepare("INSERT OR IGNORE INTO recorder_contexts (id, context_id, user_id, parent_id) VALUES (?, ?, ?, ?)");
+    const insertState = client.prepare(
+      "INSERT OR IGNORE INTO state_history (entity_ref, ts, seq, state, attributes_ref, changed_ts, context_ref) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    const insertEvent = client.prepare("INSERT INTO recorder_events (ts, event_type, data, context_ref) VALUES (?, ?, ?, ?)");
+    this.#write = client.transaction((batch: RecorderBatch) => {
+      for (const e of batch.entities) insertEntity.run(e[0], e[1]);
+      for (const a of batch.attributes) insertAttributes.run(a[0], a[1], a[2]);
+      for (const c of batch.contexts) insertContext.run(c[0], c[1], c[2], c[3]);
+      let written = 0;
+      for (const r of batch.states) written += insertState.run(r.entityRef, r.ts, r.seq, r.state, r.attributesRef, r.changedTs, r.contextRef).changes;
+      for (const e of batch.events) insertEvent.run(e.ts, e.eventType, e.data, e.contextRef);
+      return written;
+    });
+    this.#findAttributes = client.prepare("SELECT id, attributes FROM state_attributes WHERE hash = ?");
+    this.#findContext = client.prepare("SELECT id FROM recorder_contexts WHERE context_id = ?");
+  }
+
+  /** Writes the batch in one transaction; answers how many state rows were stored. */
+  write(batch: RecorderBatch): number {
+    return this.#write(batch);
+  }
+
+  /** Every recorded entity id and its key. */
+  entities(): Map<string, number> {
+    const rows = this.#db.prepare("SELECT id, entity_id AS entityId FROM recorder_entities").all() as Array<{ id: number; entityId: string }>;
+    return new Map(rows.map((r) => [r.entityId, r.id]));
+  }
+
+  /** The highest key in use per key table, so new keys can be handed out in memory. */
+  maxIds(): { entities: number; attributes: number; contexts: number } {
+    const max = (table: string) => (this.#db.prepare(`SELECT coalesce(max(id), 0) AS m FROM ${table}`).get() as { m: number }).m;
+    return { entities: max("recorder_entities"), attributes: max("state_attributes"), contexts: max("recorder_contexts") };
+  }
+
+  /** The key of a stored context, if any. */
+  findContext(contextId: string): number | undefined {
+    return this.#findContext.get(contextId)?.id;
+  }
+
+  /** The stored attribute set with exactly this text, if any. */
+  findAttributes(hash: number, json: string): number | undefined {
+    for (const row of this.#findAttributes.iterate(hash)) if (row.attributes === json) return row.id;
+    return undefined;
+  }
+
+  /** The last stored change (time and sequence) of each entity, so a restart continues their sequences. */
+  lastTimes(): Map<number, { ts: number; seq: number }> {
+    const rows = this.#db
+      .prepare(
+        "SELECT e.id AS ref, (SELECT ts FROM state_history s WHERE s.entity_ref = e.id ORDER BY ts DESC, seq DESC LIMIT 1) AS ts, " +
+          "(SELECT seq FROM state_history s WHERE s.entity_ref = e.id ORDER BY ts DESC, seq DESC LIMIT 1) AS seq FROM recorder_entities e",
+      )
+      .all() as Array<{ ref: number; ts: number | null; seq: number | null }>;
+    const out = new Map<number, { ts: number; seq: number }>();
+    for (const r of rows) if (r.ts !== null) out.set(r.ref, { ts: r.ts, seq: r.seq ?? 0 });
+    return out;
+  }
+}
+
+/** Reads of recorded history (server/history/history-reader.ts). */
+export class HistoryQueries {
+  readonly #before: Database.Statement<[number, number], HistoryRowRaw>;
+  readonly #range: Database.Statement<[number, number, number], HistoryRowRaw>;
+  readonly #rangeChanges: Database.Statement<[number, number, number], HistoryRowRaw>;
+  readonly #entityRef: Database.Statement<[string], { id: number }>;
+
+  constructor(db: HubDatabase) {
+    const client = db.$client;
+    const columns = "s.ts AS ts, s.state AS state, coalesce(s.changed_ts, s.ts) AS changedTs, s.attributes_ref AS attributesRef, a.attributes AS attributes";
+    const from = "FROM state_history s LEFT JOIN state_attributes a ON a.id = s.attributes_ref";
+    this.#before = client.prepare(`SELECT ${columns} ${from} WHERE s.entity_ref = ? AND s.ts < ? ORDER BY s.ts DESC, s.seq DESC LIMIT 1`);
+    this.#range = client.prepare(`SELECT ${columns} ${from} WHERE s.entity_ref = ? AND s.ts >= ? AND s.ts < ? ORDER BY s.ts, s.seq`);
+    this.#rangeChanges = client.prepare(`SELECT ${columns} ${from} WHERE s.entity_ref = ? AND s.ts >= ? AND s.ts < ? AND s.changed_ts IS NULL ORDER BY s.ts, s.seq`);
+    this.#entityRef = client.prepare("SELECT id FROM recorder_entities WHERE entity_id = ?");
+  }
+
+  entityRef(entityId: string): number | undefined {
+    return this.#entityRef.get(entityId)?.id;
+  }
+
+  /** The last change before `ts`: the state an entity was in at that moment. */
+  stateBefore(entityRef: number, ts: number): HistoryRowRaw | undefined {
+    return this.#before.get(entityRef, ts);
+  }
+
+  /** Changes in [start, end), oldest first; `changesOnly` leaves out attribute-only changes. */
+  changes(entityRef: number, start: number, end: number, changesOnly: boolean): HistoryRowRaw[] {
+    return (changesOnly ? this.#rangeChanges : this.#range).all(entityRef, start, end);
+  }
+}
+
+export interface HistoryRowRaw {
+  ts: number;
+  state: string;
+  changedTs: number;
+  attributesRef: number | null;
+  attributes: string | null;
+}
