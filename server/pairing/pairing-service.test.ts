@@ -45,11 +45,21 @@ describe("pairing", () => {
     expect(started.snippet.text).toContain(`password: "${started.password}"`);
     expect(api.mqttUsers.list().some((u) => u.username === started.username)).toBe(true);
 
-    expect(await api.pairing.status(started.session_id)).toMatchObject({ state: "waiting", online: false, devices: [] });
+    const waiting = await api.pairing.status(started.session_id);
+    expect(waiting).toMatchObject({ state: "waiting", online: false, devices: [] });
 
+    // Long polling: a request with the current version waits, and answers as soon as the client connects.
+    const unchanged = await api.pairing.status(started.session_id, { since: waiting.version, timeoutMs: 100 });
+    expect(unchanged.version).toBe(waiting.version);
+    const waited = api.pairing.status(started.session_id, { since: waiting.version, timeoutMs: 20_000 });
+    const askedAt = Date.now();
     const device = await connect(started.username, started.password, "porch-esp");
-    const connected = await eventually(() => api.pairing.status(started.session_id), (s) => s.online);
+    const connected = await waited;
+    expect(Date.now() - askedAt).toBeLessThan(10_000);
     expect(connected).toMatchObject({ state: "connected", online: true });
+    expect(connected.version).not.toBe(waiting.version);
+    // A stale version answers at once.
+    expect((await api.pairing.status(started.session_id, { since: waiting.version, timeoutMs: 20_000 })).online).toBe(true);
 
     const config = {
       name: "Temperature",

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { DEFAULT_Z2M_BASE_TOPIC, firmwareSnippet, type PairingKind } from "@/devices/onboarding/firmware-snippets";
 import { parseBaseTopic } from "@/devices/onboarding/z2m-bridge";
 import { HubError } from "../errors";
@@ -8,9 +8,13 @@ import type { Logger } from "../logger";
 import type { MqttBus } from "../mqtt/mqtt-bus";
 import { BridgeWatch } from "./bridge-watch";
 import { preferHost } from "./lan-hosts";
-import type { BridgeEventsView, PairingApi, PairingDeviceView, PairingHostView, PairingStartView, PairingStatusView } from "./pairing-views";
+import type { BridgeEventsView, PairingApi, PairingDeviceView, PairingHostView, PairingStartView, PairingStatusView, PairingWait } from "./pairing-views";
 
 export const SESSION_TTL_MS = 30 * 60_000;
+/** The longest a status request waits for a change (below common proxy and browser idle limits). */
+const MAX_WAIT_MS = 25_000;
+/** Wake-ups that changed nothing for this session (other devices' traffic) before answering anyway. */
+const MAX_WAIT_ROUNDS = 200;
 const MAX_SESSIONS = 32;
 /** Devices checked per status call (each costs one look-up in the broker's topic index). */
 const MAX_CANDIDATES = 50;
@@ -103,7 +107,7 @@ export class PairingService {
   api(): PairingApi {
     return {
       start: (input) => this.#start(input),
-      status: (id) => this.#status(id),
+      status: (id, wait) => (wait ? this.#waitStatus(id, wait) : this.#status(id)),
       permitJoin: (input) => this.#permitJoin(input),
       bridgeEvents: (base) => this.#bridgeEvents(base),
       hosts: () => this.#deps.hosts(),
@@ -157,22 +161,56 @@ export class PairingService {
     };
   }
 
+  /** The status once it differs from `wait.since`: the wizard waits live without polling every second. */
+  async #waitStatus(id: string, wait: PairingWait): Promise<PairingStatusView> {
+    const first = await this.#status(id);
+    if (first.version !== wait.since || wait.signal?.aborted) return first;
+    const timeoutMs = Math.min(Math.max(wait.timeoutMs, 0), MAX_WAIT_MS);
+    const deadline = this.#now() + timeoutMs;
+    // What can change a session's status: a client coming or going, or the registry (a device announced).
+    for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
+      const left = deadline - this.#now();
+      if (left <= 0 || wait.signal?.aborted) break;
+      await this.#nextChange(left, wait.signal);
+      const now = await this.#status(id);
+      if (now.version !== wait.since) return now;
+    }
+    return this.#status(id);
+  }
+
+  #nextChange(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+    const { bus } = this.#deps;
+    return new Promise<void>((resolve) => {
+      const offs: Array<() => void> = [];
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        for (const off of offs.splice(0)) off();
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener("abort", done, { once: true });
+      offs.push(bus.on("mqttClientConnected", done), bus.on("mqttClientDisconnected", done), bus.on("registryUpdated", done), bus.on("entityDiscovered", done));
+    });
+  }
+
   async #status(id: string): Promise<PairingStatusView> {
     const s = this.#session(id);
     const online = this.#deps.mqtt.clients().some((c) => c.username === s.username);
     if (online && s.connectedAt === null) s.connectedAt = this.#now();
     const devices = s.connectedAt === null ? [] : await this.#found(s, s.connectedAt);
-    return {
+    const view = {
       session_id: s.id,
       kind: s.kind,
       username: s.username,
-      state: devices.length > 0 ? "found" : s.connectedAt !== null ? "connected" : "waiting",
+      state: devices.length > 0 ? ("found" as const) : s.connectedAt !== null ? ("connected" as const) : ("waiting" as const),
       online,
       connected_at: s.connectedAt,
       devices,
       base_topic: s.baseTopic,
       expires_at: s.expiresAt,
     };
+    return { ...view, version: createHash("sha256").update(JSON.stringify(view)).digest("base64url").slice(0, 16) };
   }
 
   async #found(s: Session, connectedAt: number): Promise<PairingDeviceView[]> {

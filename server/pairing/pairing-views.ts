@@ -60,6 +60,15 @@ export interface PairingStatusView {
   devices: PairingDeviceView[];
   base_topic: string | null;
   expires_at: number;
+  /** Changes whenever anything above changes: pass it back as `since` to wait for the next change. */
+  version: string;
+}
+
+/** Long polling: answer at once if the status is no longer `since`, else when it changes or after `timeoutMs`. */
+export interface PairingWait {
+  since: string;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
 }
 
 export interface BridgeEventView extends BridgeEvent {
@@ -78,7 +87,7 @@ export interface BridgeEventsView {
 export interface PairingApi {
   /** Creates MQTT credentials `pair-<kind>-<id>` and a session that watches for them. */
   start(input: { kind: PairingKind; name?: string | undefined; base_topic?: string | undefined; preferred_host?: string | undefined }): Promise<PairingStartView>;
-  status(sessionId: string): Promise<PairingStatusView>;
+  status(sessionId: string, wait?: PairingWait): Promise<PairingStatusView>;
   /** Publishes Zigbee2MQTT's permit_join request for `seconds` (0 closes). */
   permitJoin(input: { base_topic: string; seconds: number }): Promise<BridgeEventsView>;
   bridgeEvents(baseTopic: string): Promise<BridgeEventsView>;

@@ -1,12 +1,14 @@
 "use client";
-import { useCallback, useId, useState } from "react";
+import { useCallback, useId, useRef, useState } from "react";
 import type { PairingDeviceView, PairingStatusView } from "@/server/pairing/pairing-views";
 import { callApi, goToLogin } from "../api-client";
 import { usePolling } from "../use-polling";
 
-const POLL_MS = 1500;
+/** Pause between answers; each request itself waits on the hub until the session changes (long polling). */
+const NEXT_MS = 50;
+const AFTER_TROUBLE_MS = 3000;
 
-/** Step 3: waits for the new login to connect and for what it announces; polls the session every 1.5 s. */
+/** Step 3: waits for the new login to connect and for what it announces, live (the hub answers on change). */
 export function WaitingStep({
   sessionId,
   username,
@@ -23,25 +25,32 @@ export function WaitingStep({
   const [status, setStatus] = useState<PairingStatusView | undefined>();
   const [expired, setExpired] = useState(false);
   const [trouble, setTrouble] = useState<string | undefined>();
+  const version = useRef<string | undefined>(undefined);
 
   const tick = useCallback(
     async (signal: AbortSignal) => {
       if (expired) return;
-      const res = await callApi<PairingStatusView>(`/api/pairing/${encodeURIComponent(sessionId)}`, { signal });
+      const since = version.current ? `?since=${encodeURIComponent(version.current)}` : "";
+      const res = await callApi<PairingStatusView>(`/api/pairing/${encodeURIComponent(sessionId)}${since}`, { signal });
       if (res.ok) {
+        version.current = res.data.version;
         setStatus(res.data);
         setTrouble(undefined);
-      } else if (res.error.status === 401) {
+        return;
+      }
+      if (res.error.status === 401) {
         goToLogin();
       } else if (res.error.status === 404) {
         setExpired(true);
       } else if (res.error.code !== "network" || !signal.aborted) {
         setTrouble(res.error.message);
       }
+      // Do not hammer a hub that is restarting or refusing.
+      await new Promise((resolve) => setTimeout(resolve, AFTER_TROUBLE_MS));
     },
     [sessionId, expired],
   );
-  usePolling(tick, POLL_MS);
+  usePolling(tick, NEXT_MS);
 
   const state = status?.state ?? "waiting";
   return (

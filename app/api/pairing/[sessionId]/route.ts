@@ -1,8 +1,12 @@
-// GET /api/pairing/<session id> — has the new client connected, and what has it announced
+// GET /api/pairing/<session id>[?since=<version>] — has the new client connected, and what has it announced.
+// With `since`, waits (up to 25 s) until the status is no longer that version: the wizard follows it live.
 import { requireAdmin } from "../../../_lib/roles";
 import { authedRoute } from "../../../_lib/route";
 
-export const GET = authedRoute<{ sessionId: string }>(({ api, params, principal }) => {
+const WAIT_MS = 25_000;
+
+export const GET = authedRoute<{ sessionId: string }>(({ api, params, principal, req }) => {
   requireAdmin(principal);
-  return api.pairing.status(params.sessionId);
+  const since = req.nextUrl.searchParams.get("since");
+  return api.pairing.status(params.sessionId, since ? { since, timeoutMs: WAIT_MS, signal: req.signal } : undefined);
 });
