@@ -232,6 +232,8 @@ export class Hub {
     this.pairing.start();
     // Subscribes to discovery; the birth message goes out once the retained replay is quiet (DISCOVERY.md §11).
     await this.discovery.start();
+    const replayDone = () => this.states.startupReplayDone();
+    void this.discovery.settled.then(replayDone, replayDone);
   }
 
   /** The HTTP upgrade paths the hub owns; every other upgrade is Next's. */

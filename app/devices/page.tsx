@@ -5,6 +5,7 @@ import { requireUser } from "../_lib/current-user";
 import { readHome, type DeviceItem } from "../_lib/home-snapshot";
 import { AppShell } from "../_components/app-shell";
 import { RoomPicker } from "../_components/device/room-picker";
+import { suggestRoom } from "@/devices/presentation/room-suggestion";
 
 export const metadata: Metadata = { title: "Devices" };
 
@@ -53,7 +54,11 @@ export default async function DevicesPage() {
           <p className="muted small">Discovered devices without a room. Pick a room for each; they then show on the home view.</p>
           <ul className="items">
             {inbox.map((d) => (
-              <DeviceRow key={d.id} device={d} picker={canManage ? <RoomPicker deviceId={d.id} deviceName={d.name} roomId={null} rooms={snapshot.rooms} /> : undefined} />
+              <DeviceRow
+                key={d.id}
+                device={d}
+                picker={canManage ? <RoomPicker deviceId={d.id} deviceName={d.name} roomId={null} rooms={snapshot.rooms} suggested={suggestRoom(d.name, snapshot.rooms)} /> : undefined}
+              />
             ))}
           </ul>
         </section>

@@ -150,5 +150,11 @@ describe("device health", () => {
     clock.now += 2 * HOUR;
     await again.client.publishAsync("zigbee2mqtt/hall", JSON.stringify({ temperature: 22 }), { qos: 1 });
     await until(again.api, "hall", (v) => v.last_seen === clock.now, "hall speaks after the restart");
+
+    // Once started, a device that publishes its (retained) state before its discovery config was just seen.
+    await again.t.hub.discovery.settled;
+    await again.client.publishAsync("zigbee2mqtt/porch", JSON.stringify({ temperature: 9 }), { retain: true, qos: 1 });
+    await z2mSensor(again.client, "porch", "temperature", { unit_of_meas: "°C", dev_cla: "temperature", avty_t: undefined });
+    await until(again.api, "porch", (v) => v.last_seen === clock.now, "porch seen through its retained state");
   });
 });

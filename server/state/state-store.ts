@@ -283,14 +283,22 @@ export class StateStore {
     rt.disposers.push(this.#router.add(filter, listener));
   }
 
+  #replaysAreNews = false;
+
+  /** The start-up replay is over (discovery settled): from now on a replayed message counts as the device seen. */
+  startupReplayDone(): void {
+    this.#replaysAreNews = true;
+  }
+
   #onMessage(listeners: Iterable<Listener>, message: MqttMessage): void {
     const view = new MessageView(message);
     const at = this.#now();
     this.#recent.remember(message, view.text, at);
     const onSeen = this.#deps.onSeen;
     // A device is seen when it speaks: not when the broker replays what it said before a restart, nor when
-    // an availability topic shared by many devices (a Zigbee2MQTT bridge's state) says "online".
-    const live = message.replayed !== true;
+    // an availability topic shared by many devices (a Zigbee2MQTT bridge's state) says "online". After the
+    // start-up replay, a replay is a new entity's subscription catching a message just sent: that counts.
+    const live = message.replayed !== true || this.#replaysAreNews;
     let sharedAvailability: boolean | undefined;
     for (const listener of listeners) {
       this.#messagesDecoded++;

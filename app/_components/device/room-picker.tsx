@@ -5,8 +5,23 @@ import { callApi, goToLogin } from "../api-client";
 
 const NEW_ROOM = "__new__";
 
-/** Moves a device to a room (or back to "New devices"), or creates a room for it on the spot. */
-export function RoomPicker({ deviceId, deviceName, roomId, rooms }: { deviceId: string; deviceName: string; roomId: string | null; rooms: ReadonlyArray<{ room_id: string; name: string }> }) {
+/**
+ * Moves a device to a room (or back to "New devices"), or creates a room for it on the spot. With `suggested`
+ * (a room guessed from the device's name), one tap puts it there.
+ */
+export function RoomPicker({
+  deviceId,
+  deviceName,
+  roomId,
+  rooms,
+  suggested,
+}: {
+  deviceId: string;
+  deviceName: string;
+  roomId: string | null;
+  rooms: ReadonlyArray<{ room_id: string; name: string }>;
+  suggested?: { room_id: string; name: string } | undefined;
+}) {
   const router = useRouter();
   const id = useId();
   const [busy, setBusy] = useState(false);
@@ -45,6 +60,11 @@ export function RoomPicker({ deviceId, deviceName, roomId, rooms }: { deviceId: 
 
   return (
     <div className="room-picker">
+      {suggested && roomId === null && (
+        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void move(suggested.room_id)} aria-label={`Put ${deviceName} in ${suggested.name}`}>
+          Put in {suggested.name}
+        </button>
+      )}
       <label htmlFor={`${id}-room`} className="visually-hidden">
         Room for {deviceName}
       </label>
