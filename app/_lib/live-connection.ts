@@ -1,12 +1,5 @@
-import {
-  Auth,
-  callService as wsCallService,
-  createConnection,
-  ERR_INVALID_AUTH,
-  subscribeEntities,
-  type Connection,
-  type HassEntities,
-} from "home-assistant-js-websocket";
+import { Auth, callService as wsCallService, createConnection, ERR_INVALID_AUTH, type Connection } from "home-assistant-js-websocket";
+import type { CompressedState, EntitiesEvent, EntityDiff } from "@/server/live/entity-diff";
 import { callApi } from "../_components/api-client";
 import type { LiveState, LiveStore } from "./live-store";
 
@@ -44,6 +37,30 @@ class SessionAuth extends Auth {
   }
 }
 
+const isoOf = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+
+/** One entity of a subscribe_entities snapshot or addition, as the REST API would show it. */
+export function fromCompressed(entityId: string, c: CompressedState): LiveState {
+  const lastChanged = isoOf(c.lc);
+  return { entity_id: entityId, state: c.s, attributes: c.a, last_changed: lastChanged, last_updated: c.lu ? isoOf(c.lu) : lastChanged };
+}
+
+/** `before` with a subscribe_entities diff applied (home-assistant-js-websocket's entities.ts processEvent, per entity). */
+export function applyDiff(before: LiveState, diff: EntityDiff): LiveState {
+  const next = { ...before };
+  const add = diff["+"];
+  const remove = diff["-"];
+  if (add?.a || remove?.a) {
+    const attributes = { ...before.attributes, ...add?.a };
+    for (const key of remove?.a ?? []) delete attributes[key];
+    next.attributes = attributes;
+  }
+  if (add?.s !== undefined) next.state = add.s;
+  if (add?.lc) next.last_updated = next.last_changed = isoOf(add.lc);
+  else if (add?.lu) next.last_updated = isoOf(add.lu);
+  return next;
+}
+
 export interface LiveLink {
   /** Runs a service: over the WebSocket when it is up, else through POST /api/services. */
   callService(domain: string, service: string, data: Record<string, unknown>): Promise<{ ok: true } | { ok: false; message: string }>;
@@ -58,7 +75,11 @@ export interface LiveLink {
 export function startLiveLink(store: LiveStore, onRegistryChange: () => void): LiveLink {
   let stopped = false;
   let conn: Connection | undefined;
-  let unsubscribe: (() => void) | undefined;
+  let unsubscribe: (() => Promise<void>) | undefined;
+  // The next event with additions is a subscription's whole snapshot: the first one, and the first after
+  // each reconnect (the library subscribes again and the hub answers with every entity).
+  let resync = true;
+  let onSnapshot: (() => void) | undefined;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let polling = false;
@@ -96,6 +117,25 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
     clearTimeout(retryTimer);
   };
 
+  // Only the entities an event names are touched: the library's own entities collection copies all of them
+  // (and this store then compared all of them) for every event, which a phone could not keep up with at
+  // a thousand changes a second (npm run bench -- --scenarios ui).
+  const onEntities = (event: EntitiesEvent) => {
+    if (resync && event.a) {
+      resync = false;
+      store.replaceAll(Object.entries(event.a).map(([id, c]) => fromCompressed(id, c)));
+      onSnapshot?.();
+      return;
+    }
+    const changed: LiveState[] = [];
+    for (const [id, c] of Object.entries(event.a ?? {})) changed.push(fromCompressed(id, c));
+    for (const [id, diff] of Object.entries(event.c ?? {})) {
+      const before = store.get(id);
+      if (before) changed.push(applyDiff(before, diff));
+    }
+    store.patch(changed, event.r ?? []);
+  };
+
   const tryWebSocket = async () => {
     if (stopped) return;
     clearTimeout(retryTimer);
@@ -103,19 +143,32 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
     try {
       candidate = await createConnection({ auth: new SessionAuth(), setupRetry: 0 });
       const connection = candidate;
-      const first = await new Promise<boolean>((resolve) => {
+      resync = true;
+      const first = await new Promise<boolean>((resolve, reject) => {
         const timer = setTimeout(() => resolve(false), FIRST_SNAPSHOT_MS);
-        unsubscribe = subscribeEntities(connection, (entities: HassEntities) => {
+        onSnapshot = () => {
           clearTimeout(timer);
-          store.replaceAll(Object.values(entities) as LiveState[]);
           resolve(true);
-        });
+        };
+        connection.subscribeMessage(onEntities, { type: "subscribe_entities" }).then(
+          (unsub) => {
+            unsubscribe = unsub;
+          },
+          (err: unknown) => {
+            clearTimeout(timer);
+            reject(err instanceof Error ? err : new Error("subscribe_entities failed"));
+          },
+        );
       });
+      onSnapshot = undefined;
       if (!first || stopped) throw new Error("no entity snapshot");
       conn = connection;
       stopPolling();
       store.setStatus("live");
-      connection.addEventListener("ready", () => store.setStatus("live"));
+      connection.addEventListener("ready", () => {
+        resync = true;
+        store.setStatus("live");
+      });
       connection.addEventListener("disconnected", () => store.setStatus("connecting"));
       connection.addEventListener("reconnect-error", () => {
         conn = undefined;
@@ -125,7 +178,8 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
         connection.subscribeEvents(onRegistryChange, event).catch(() => undefined);
       }
     } catch {
-      unsubscribe?.();
+      onSnapshot = undefined;
+      void unsubscribe?.().catch(() => undefined);
       unsubscribe = undefined;
       candidate?.close();
       if (stopped) return;
@@ -155,7 +209,7 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
     stop() {
       stopped = true;
       stopPolling();
-      unsubscribe?.();
+      void unsubscribe?.().catch(() => undefined);
       conn?.close();
     },
   };

@@ -15,6 +15,8 @@ type Listener = () => void;
 /**
  * Every entity's latest state for one page. Components subscribe through useSyncExternalStore;
  * a change to one entity only re-renders components that read it (snapshots are per entity).
+ * Subscribers hear of changes once per animation frame: a hub can send hundreds of changes a second,
+ * and the screen shows at most one frame of them anyway.
  */
 export class LiveStore {
   #states = new Map<string, LiveState>();
@@ -22,6 +24,7 @@ export class LiveStore {
   #listeners = new Set<Listener>();
   #status: LinkStatus = "connecting";
   #now: number;
+  #frame: number | undefined;
 
   /** `renderedAt` is the server render's clock, so "5 min ago" hydrates to the same text. */
   constructor(initial: readonly LiveState[], renderedAt: number) {
@@ -78,6 +81,14 @@ export class LiveStore {
     this.#emit();
   }
 
+  /** WebSocket changes: sets `changed` and drops `removed` without a pass over every entity. */
+  patch(changed: readonly LiveState[], removed: readonly string[]): void {
+    let touched = changed.length > 0;
+    for (const s of changed) this.#states.set(s.entity_id, s);
+    for (const id of removed) touched = this.#states.delete(id) || touched;
+    if (touched) this.#emit();
+  }
+
   /** States a service call answered with (HA's POST /api/services returns the states it changed). */
   apply(states: readonly LiveState[]): void {
     let changed = false;
@@ -92,6 +103,18 @@ export class LiveStore {
 
   #emit(): void {
     this.#all = undefined;
+    if (this.#frame !== undefined) return;
+    // No frames without a document (server render) or while the tab is hidden: there, nothing to batch for.
+    if (typeof requestAnimationFrame !== "function" || typeof document === "undefined" || document.hidden) {
+      this.#notify();
+      return;
+    }
+    this.#frame = requestAnimationFrame(() => this.#notify());
+  }
+
+  #notify(): void {
+    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
+    this.#frame = undefined;
     for (const listener of [...this.#listeners]) listener();
   }
 }

@@ -31,9 +31,10 @@ and RSS, then Z2M state messages/s through discovery -> state store from a separ
 ui: the production hub (dist/server.js) with 1,000 entities from retained discovery configs and headless Chromium
 (/usr/bin/chromium, Playwright, phone viewport) on a room page: MQTT publish -> value in the page's DOM (p50/p99) while
 1,000 state msg/s go to all 1,000 entities (window: twice --duration), and the room page's cold load (JS KiB gzip,
-first paint, interactive). Run only it: npm run bench -- --scenarios ui --quick (scripts/bench/ui*.mjs)
+first paint, interactive). Run only it: npm run bench -- --scenarios ui --quick (scripts/bench/ui*.mjs).
+BENCH_UI_CPU_THROTTLE=4 slows the page's CPU 4x (DevTools' throttling), roughly a mid-range phone.
 
-Default: ~17-20 min on a 2-core box. Loopback only, free ports picked at run time.`;
+Default: ~22-25 min on a 2-core box (ui ~5 of them). Loopback only, free ports picked at run time.`;
 
 /** Parses argv into the bench's settings; throws with a one-line message on a bad option. */
 export function parseOptions(argv) {
