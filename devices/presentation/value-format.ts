@@ -17,12 +17,20 @@ function precisionOf(attributes: Readonly<Record<string, unknown>>): number | un
   return undefined;
 }
 
+// Building an Intl.NumberFormat costs far more than formatting with one: keep one per precision (0–10, or none).
+const NUMBER_FORMATS = new Map<number | undefined, Intl.NumberFormat>();
+
 /** A number as text: the given precision, or as reported with float noise trimmed (0.30000000000000004 → 0.3). */
 export function formatNumber(value: number, precision?: number): string {
-  if (precision !== undefined) {
-    return new Intl.NumberFormat("en", { minimumFractionDigits: precision, maximumFractionDigits: precision, useGrouping: false }).format(value);
+  let format = NUMBER_FORMATS.get(precision);
+  if (format === undefined) {
+    format =
+      precision !== undefined
+        ? new Intl.NumberFormat("en", { minimumFractionDigits: precision, maximumFractionDigits: precision, useGrouping: false })
+        : new Intl.NumberFormat("en", { maximumFractionDigits: 6, useGrouping: false });
+    if (NUMBER_FORMATS.size < 32) NUMBER_FORMATS.set(precision, format);
   }
-  return new Intl.NumberFormat("en", { maximumFractionDigits: 6, useGrouping: false }).format(value);
+  return format.format(value);
 }
 
 /** A sensor's state with its unit and display precision ("21.3 °C", "41.8%", "On battery"). */
