@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { discoveryProgress, runDiscovery } from "./bench/discovery.mjs";
 import { buildStamp, checkBuild, prepareHarness, SetupError } from "./bench/harness.mjs";
+import { historyProgress, runHistory } from "./bench/history.mjs";
 import { HELP, parseOptions } from "./bench/options.mjs";
 import { installCleanup } from "./bench/processes.mjs";
 import { chooseRuns, fmt, renderMarkdown, summarize } from "./bench/report.mjs";
@@ -66,7 +67,7 @@ function describeEnv(harness, build) {
 function plan(opts) {
   const runs = [];
   for (const scenario of opts.scenarios) {
-    const variants = scenario === "discovery" || scenario === "ui" ? ["hub"] : scenario === "connections" && opts.auth ? ["hub", "aedes", "hub-auth"] : ["hub", "aedes"];
+    const variants = scenario === "discovery" || scenario === "ui" || scenario === "history" ? ["hub"] : scenario === "connections" && opts.auth ? ["hub", "aedes", "hub-auth"] : ["hub", "aedes"];
     for (let round = 1; round <= opts.rounds; round++) {
       const shift = (round - 1) % variants.length;
       for (const variant of [...variants.slice(shift), ...variants.slice(0, shift)]) runs.push({ scenario, round, variant });
@@ -76,7 +77,7 @@ function plan(opts) {
 }
 
 function estimateSeconds(runs, opts) {
-  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : opts.warmup + windowSeconds(opts, r.scenario) + 7);
+  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 180 : 260) + opts.latencyDuration : opts.warmup + windowSeconds(opts, r.scenario) + 7);
   // discovery: one preload (10,000 retained configs over MQTT) per bench run
   return runs.reduce((sum, r) => sum + each(r), runs.some((r) => r.scenario === "discovery") ? 45 : 0);
 }
@@ -90,8 +91,9 @@ function progressLine(done, total) {
       : r.scenario === "connections" ? `${f("connects_per_s")} conn/s, ${f("rss_per_conn_kb")} KiB/conn`
       : r.scenario === "discovery" ? discoveryProgress(r)
       : r.scenario === "ui" ? uiProgress(r)
+      : r.scenario === "history" ? historyProgress(r)
       : `${f("delivered_per_s")} msg/s, loss ${f("loss_pct")} %`;
-    const cpu = r.scenario === "idle" || r.scenario === "discovery" || r.scenario === "ui" ? "" : ` cpu gen/broker/other ${f("cpu_gen_pct")}/${f("cpu_broker_pct")}/${f("cpu_other_pct")} ${r.bound ?? ""}`;
+    const cpu = r.scenario === "idle" || r.scenario === "discovery" || r.scenario === "ui" || r.scenario === "history" ? "" : ` cpu gen/broker/other ${f("cpu_gen_pct")}/${f("cpu_broker_pct")}/${f("cpu_other_pct")} ${r.bound ?? ""}`;
     const tail = `${r.noisy ? " NOISY" : ""}${r.ok === false ? ` ERROR ${(r.errors ?? []).join("; ")}` : ""}`;
     process.stderr.write(`  [${done()}/${total}] ${r.scenario} r${r.round} ${r.variant}${r.try ? ` try${r.try}` : ""}: ${main}${cpu}${tail}\n`);
   };
@@ -140,7 +142,7 @@ async function main() {
   for (const run of runs) {
     if (interrupted) break;
     done++;
-    attempts.push(...(run.scenario === "discovery" ? await runDiscovery(ctx, run.round) : run.scenario === "ui" ? await runUi(ctx, run.round) : await runWithRetries(ctx, run.scenario, run.variant, run.round)));
+    attempts.push(...(run.scenario === "discovery" ? await runDiscovery(ctx, run.round) : run.scenario === "ui" ? await runUi(ctx, run.round) : run.scenario === "history" ? await runHistory(ctx, run.round) : await runWithRetries(ctx, run.scenario, run.variant, run.round)));
   }
   if (interrupted) return;
   env.build_changed = buildStamp(root) !== stamp;

@@ -1,6 +1,14 @@
 import type { BatteryReading, HealthCounts, HealthProblem, LinkReading } from "@/devices/health/device-health";
 import type { HistoryPeriodQuery, HistoryState } from "./history/history-reader";
 import type { RecorderStatus } from "./history/recorder";
+import type { DatabaseStatsView } from "./history/database-stats";
+import type { RecorderPolicyPatch, RecorderPolicyView } from "./history/recorder-policies";
+import type { PurgeReport } from "./history/retention";
+import type { LogbookPage } from "./history/logbook";
+import type { HaLogbookEntry, HaLogbookEventsRequest, HaLogbookRequest, HaLogbookWsEntry } from "./history/logbook-ha";
+import type { LogbookRequest } from "./history/logbook-request";
+import type { CsvExport, CsvExportQuery } from "./history/statistics-export";
+import type { StatisticIdView, StatisticsQuery, StatisticsResult } from "./history/statistics-reader";
 import type { Logger } from "./logger";
 import type { PairingApi } from "./pairing/pairing-views";
 
@@ -338,6 +346,12 @@ export interface MqttTopicNodeView {
   messages: number;
   /** Epoch ms of the latest message here and below; null when all were restored from the broker's store at start. */
   last_at: number | null;
+  /** This exact topic's last payload on one line (its first 160 bytes); null without a message or when binary. */
+  preview: string | null;
+  /** That payload's full size in bytes; null without a message. */
+  payload_size: number | null;
+  /** Who published it (`$hub` for the hub); null when unknown or without a message. */
+  client_id: string | null;
 }
 
 /** The last message on one topic. */
@@ -437,6 +451,33 @@ export interface HubApi {
   history: {
     period(query: HistoryPeriodQuery): HistoryState[][];
     recorder(): RecorderStatus;
+    /** Long-term statistics (HA's recorder/statistics_during_period): 5-minute, hour, day, week or month rows per statistic. */
+    statistics(query: StatisticsQuery): StatisticsResult;
+    /** The statistics there are or will be (HA's recorder/list_statistic_ids); optionally only those with a mean or a sum. */
+    statisticIds(statisticType?: "mean" | "sum"): StatisticIdView[];
+    /** Raw history or statistics rows as CSV; a range over the row limit is payload_too_large. */
+    exportCsv(query: CsvExportQuery): CsvExport;
+    /** The "database" page: file size, table sizes, rows and bytes per entity, top writers, policies, recorder and purge state. */
+    database(opts?: { fresh?: boolean }): Promise<DatabaseStatsView>;
+    /** Per-entity recording policies (exclude, keep_days, min_change, debounce_ms); an entity may get one before it exists. */
+    policies: {
+      list(): RecorderPolicyView[];
+      get(entityId: string): RecorderPolicyView;
+      /** Merges a RecorderPolicyPatch into the entity's policy (validated here: invalid_input); a policy left saying nothing is removed. */
+      set(entityId: string, patch: RecorderPolicyPatch | Readonly<Record<string, unknown>>): RecorderPolicyView;
+      remove(entityId: string): void;
+    };
+    /** Purges now (or joins the purge under way) and answers what it removed. */
+    purge(): Promise<PurgeReport>;
+  };
+  /** What happened in the home, in words, with the cause (GET /api/logbook; HA's GET /api/logbook/<datetime>). */
+  logbook: {
+    /** One page, newest first by default; filter by entity ids, a device or a room. */
+    entries(request: LogbookRequest): Promise<LogbookPage>;
+    /** Home Assistant's logbook answer: every entry of the range, oldest first. */
+    ha(request: HaLogbookRequest): Promise<HaLogbookEntry[]>;
+    /** HA's WebSocket `logbook/get_events`: entries of the range for these entities and devices, oldest first. */
+    haEvents(request: HaLogbookEventsRequest): Promise<HaLogbookWsEntry[]>;
   };
   /** Device health: offline, stale, low battery, weak link (not the hub's own liveness: that is `health()`). */
   deviceHealth: {

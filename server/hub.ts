@@ -32,6 +32,15 @@ import { DeviceLastSeenStore } from "@/db/queries/device-last-seen";
 import { DeviceActivity } from "./health/device-activity";
 import { HistoryReader } from "./history/history-reader";
 import { Recorder } from "./history/recorder";
+import { RecorderPolicies } from "./history/recorder-policies";
+import { Retention } from "./history/retention";
+import { DatabaseStats } from "./history/database-stats";
+import { Logbook } from "./history/logbook";
+import { hubDirectory } from "./history/logbook-directory";
+import { haLogbook, haLogbookEvents } from "./history/logbook-ha";
+import { StatisticsCompiler } from "./history/statistics-compiler";
+import { CsvExporter } from "./history/statistics-export";
+import { StatisticsReader } from "./history/statistics-reader";
 import { DeviceHealthService } from "./health/device-health-service";
 import { HubError } from "./errors";
 
@@ -70,6 +79,18 @@ export class Hub {
   readonly recorder: Recorder;
   /** Reads recorded history in Home Assistant's shapes. */
   readonly history: HistoryReader;
+  /** Per-entity recording policies: exclude, keep days, minimum change, debounce. */
+  readonly recorderPolicies: RecorderPolicies;
+  /** Purges old history nightly in small steps and gives the space back (incremental vacuum). */
+  readonly retention: Retention;
+  /** The "database" page's figures (measured in a worker thread). */
+  readonly databaseStats: DatabaseStats;
+  /** What happened in the home, in words, with the cause. */
+  readonly logbook: Logbook;
+  /** Long-term statistics: 5-minute and hourly rows compiled from recorded sensor states. */
+  readonly statistics: StatisticsCompiler;
+  readonly statisticsReader: StatisticsReader;
+  readonly csvExport: CsvExporter;
   /** Offline, stale, low-battery and weak-link devices; learns each device's reporting rhythm. */
   readonly deviceHealth: DeviceHealthService;
   readonly discovery: DiscoveryService;
@@ -129,8 +150,43 @@ export class Hub {
       now,
       onSeen: (deviceId, at) => activity.seen(deviceId, at),
     });
-    this.recorder = new Recorder({ bus: this.bus, db, log: log.child({ module: "recorder" }), commitMs: config.historyCommitMs, now });
+    this.recorderPolicies = new RecorderPolicies({ db, now, defaultKeepDays: config.historyKeepDays });
+    this.recorder = new Recorder({ bus: this.bus, db, log: log.child({ module: "recorder" }), commitMs: config.historyCommitMs, now, policy: this.recorderPolicies });
+    this.retention = new Retention({
+      db,
+      dbFile: deps.dbFile,
+      log: log.child({ module: "retention" }),
+      policies: this.recorderPolicies,
+      recorder: this.recorder,
+      isKnownEntity: (entityId) => this.states.find(entityId) !== undefined,
+      now,
+      timeZone: () => findHome(db)?.timeZone,
+    });
+    this.databaseStats = new DatabaseStats({
+      db,
+      dbFile: deps.dbFile,
+      log: log.child({ module: "database-stats" }),
+      policies: this.recorderPolicies,
+      recorder: () => this.recorder.status(),
+      retention: () => this.retention.status(),
+      entities: () => this.states.list().map((s) => ({ entityId: s.entity_id, name: typeof s.attributes.friendly_name === "string" ? s.attributes.friendly_name : null })),
+      now,
+    });
     this.history = new HistoryReader({ db, now, timeZone: () => findHome(db)?.timeZone });
+    this.statistics = new StatisticsCompiler({
+      db,
+      log: log.child({ module: "statistics" }),
+      now,
+      states: () => this.states.list(),
+      // Twice: a commit already under way does not include what arrived after it began.
+      flush: async () => {
+        await this.recorder.commit();
+        await this.recorder.commit();
+      },
+      keepDays: config.historyKeepDays,
+    });
+    this.statisticsReader = new StatisticsReader({ db, now, timeZone: () => findHome(db)?.timeZone, states: () => this.states.list() });
+    this.csvExport = new CsvExporter({ db, statistics: this.statisticsReader });
     this.deviceHealth = new DeviceHealthService({ bus: this.bus, registry: this.registry, states: this.states, activity, now, log: log.child({ module: "health" }) });
     this.discovery = new DiscoveryService({
       mqtt: this.mqtt,
@@ -143,6 +199,17 @@ export class Hub {
     this.rooms = new RoomRegistry({ db, bus: this.bus, log: log.child({ module: "rooms" }), devices: this.registry, settings: this.entitySettings });
     this.services = new ServiceCaller({ mqtt: this.mqtt, registry: this.registry, states: this.states, areas: this.rooms });
     this.views = new DeviceViews(this.registry, this.states, this.entitySettings);
+    this.logbook = new Logbook({
+      db,
+      now,
+      timeZone: () => findHome(db)?.timeZone,
+      directory: hubDirectory({ registry: this.registry, rooms: this.rooms, settings: this.entitySettings, states: this.states, accounts: this.accounts }),
+      // Twice: a commit already under way does not include what arrived after it began.
+      flush: async () => {
+        await this.recorder.commit();
+        await this.recorder.commit();
+      },
+    });
     // Embedded: the broker thread indexes every publish with its client. External: a `#` subscription, on demand.
     let explorerSource: ExplorerSource;
     if (this.broker) {
@@ -222,7 +289,10 @@ export class Hub {
     this.#started = true;
     // Consumers first, discovery last, so retained configs arrive once everyone listens (STYLE §3.4).
     this.live.start();
+    this.recorderPolicies.start();
     this.recorder.start();
+    this.retention.start();
+    this.statistics.start();
     this.states.start();
     this.deviceHealth.start();
     const restored = this.registry.load(this.discovery.loadDefinition);
@@ -264,7 +334,11 @@ export class Hub {
     this.registry.flush();
     // After the registry's flush: a last-seen time is stored only for a device the database has.
     this.deviceHealth.stop();
+    await this.statistics.stop();
+    await this.retention.stop();
+    await this.databaseStats.stop();
     await this.recorder.stop();
+    this.recorderPolicies.stop();
     // A clean stop does not fire a will (and the embedded broker dies with us): say it ourselves.
     await this.mqtt.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);
     await this.#externalExplorer?.stop();
@@ -388,6 +462,26 @@ export class Hub {
       history: {
         period: (query) => this.history.period(query),
         recorder: () => this.recorder.status(),
+        statistics: (query) => this.statisticsReader.during(query),
+        statisticIds: (statisticType) => this.statisticsReader.ids(statisticType),
+        exportCsv: (query) => this.csvExport.export(query),
+        database: (opts) => this.databaseStats.view(opts),
+        policies: {
+          list: () => this.recorderPolicies.list(),
+          get: (entityId) => {
+            const policy = this.recorderPolicies.get(entityId);
+            if (!policy) throw new HubError("not_found", `${entityId} has no recording policy`);
+            return policy;
+          },
+          set: (entityId, patch) => this.recorderPolicies.set(entityId, patch),
+          remove: (entityId) => this.recorderPolicies.remove(entityId),
+        },
+        purge: () => this.retention.purgeNow("manual"),
+      },
+      logbook: {
+        entries: (request) => this.logbook.entries(request),
+        ha: (request) => haLogbook(this.logbook, request, (this.#deps.now ?? Date.now)(), findHome(db)?.timeZone),
+        haEvents: (request) => haLogbookEvents(this.logbook, request, (this.#deps.now ?? Date.now)(), findHome(db)?.timeZone),
       },
       deviceHealth: {
         list: () => this.deviceHealth.list(),

@@ -1,6 +1,9 @@
 import type Database from "better-sqlite3";
 import type { HubDatabase } from "../open-database";
 
+/** State rows bound to one INSERT statement (7 parameters each). */
+const ROWS_PER_INSERT = 64;
+
 /** One state change as stored (schema/history.ts). */
 export interface StateRow {
   entityRef: number;
@@ -45,16 +48,37 @@ export class RecorderStore {
     const insertEntity = client.prepare("INSERT OR IGNORE INTO recorder_entities (id, entity_id) VALUES (?, ?)");
     const insertAttributes = client.prepare("INSERT OR IGNORE INTO state_attributes (id, hash, attributes) VALUES (?, ?, ?)");
     const insertContext = client.prepare("INSERT OR IGNORE INTO recorder_contexts (id, context_id, user_id, parent_id) VALUES (?, ?, ?, ?)");
-    const insertState = client.prepare(
-      "INSERT OR IGNORE INTO state_history (entity_ref, ts, seq, state, attributes_ref, changed_ts, context_ref) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    );
+    const insertStates = "INSERT OR IGNORE INTO state_history (entity_ref, ts, seq, state, attributes_ref, changed_ts, context_ref) VALUES ";
+    const insertState = client.prepare(`${insertStates}(?, ?, ?, ?, ?, ?, ?)`);
+    // Many rows per statement: one bind-step-reset instead of ROWS_PER_INSERT (about a third of the cost per row).
+    const insertStateMany = client.prepare(insertStates + Array<string>(ROWS_PER_INSERT).fill("(?, ?, ?, ?, ?, ?, ?)").join(", "));
+    const params: Array<string | number | null> = new Array<null>(ROWS_PER_INSERT * 7).fill(null);
     const insertEvent = client.prepare("INSERT INTO recorder_events (ts, event_type, data, context_ref) VALUES (?, ?, ?, ?)");
     this.#write = client.transaction((batch: RecorderBatch) => {
       for (const e of batch.entities) insertEntity.run(e[0], e[1]);
       for (const a of batch.attributes) insertAttributes.run(a[0], a[1], a[2]);
       for (const c of batch.contexts) insertContext.run(c[0], c[1], c[2], c[3]);
       let written = 0;
-      for (const r of batch.states) written += insertState.run(r.entityRef, r.ts, r.seq, r.state, r.attributesRef, r.changedTs, r.contextRef).changes;
+      const states = batch.states;
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= states.length; i += ROWS_PER_INSERT) {
+        for (let k = 0; k < ROWS_PER_INSERT; k++) {
+          const r = states[i + k]!;
+          const o = k * 7;
+          params[o] = r.entityRef;
+          params[o + 1] = r.ts;
+          params[o + 2] = r.seq;
+          params[o + 3] = r.state;
+          params[o + 4] = r.attributesRef;
+          params[o + 5] = r.changedTs;
+          params[o + 6] = r.contextRef;
+        }
+        written += insertStateMany.run(params).changes;
+      }
+      for (; i < states.length; i++) {
+        const r = states[i]!;
+        written += insertState.run(r.entityRef, r.ts, r.seq, r.state, r.attributesRef, r.changedTs, r.contextRef).changes;
+      }
       for (const e of batch.events) insertEvent.run(e.ts, e.eventType, e.data, e.contextRef);
       return written;
     });

@@ -13,6 +13,9 @@
 //                     snapshot FILE  write a V8 heap snapshot of the hub's thread
 //                     stop     stop the hub and exit
 //
+// --history (the history scenario) attaches scripts/bench/history-probe.ts: recorder figures in the samples and the
+// history-mark / history-read / history-verify commands.
+//
 // Protocol: result lines on stdout start with "@@bench " followed by JSON (the broker thread may log to stdout too);
 // samples {ev:"sample"} every --sample-ms while in start mode. Stdin closing stops the hub.
 import fs from "node:fs";
@@ -27,6 +30,7 @@ import { createLogger } from "@/server/logger";
 import type { MessageHandler, MqttMessage, SubscribeOptions } from "@/server/mqtt/mqtt-bus";
 import { dataPaths, migrationsFolder } from "@/server/paths";
 import { freePort } from "@/server/testing/test-hub";
+import { HistoryProbe } from "./history-probe";
 import { BRIDGE_ONLINE, BRIDGE_STATE_TOPIC, DISCOVERY_PREFIX, ENTITIES_PER_DEVICE, deviceConfigs, fleetDevice } from "./z2m-fleet";
 
 const { values: args } = parseArgs({
@@ -38,6 +42,7 @@ const { values: args } = parseArgs({
     "max-seconds": { type: "string", default: "600" },
     "log-level": { type: "string", default: "warn" },
     inflight: { type: "string", default: "200" },
+    history: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -57,6 +62,7 @@ if (!dataDir || !["preload", "start"].includes(args.mode ?? "") || !Number.isInt
 const emit = (ev: string, data: Record<string, unknown> = {}) => process.stdout.write(`@@bench ${JSON.stringify({ ev, ...data })}\n`);
 const ms = (t: number | null) => (t === null ? null : Math.round(t * 10) / 10);
 const hrUs = () => Number(process.hrtime.bigint() / 1000n);
+const history = args.history ? new HistoryProbe(emit) : undefined;
 
 // Whatever happens, this process ends on its own (the orchestrator also kills it by pid).
 const hardStop = setTimeout(() => {
@@ -159,7 +165,7 @@ class Probe {
   }
 
   sample(ev = "sample"): void {
-    emit(ev, { t_us: hrUs(), msgs: this.stateMessages, decoded: this.decoded(), changed: this.stateChanges });
+    emit(ev, { t_us: hrUs(), msgs: this.stateMessages, decoded: this.decoded(), changed: this.stateChanges, ...history?.fields() });
   }
 
   #reached(mark: () => void): void {
@@ -201,6 +207,7 @@ async function bootHub(probe: Probe) {
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
   const hub = new Hub({ config, log, db, dbFile: paths.database, version: "bench" });
   probe.attach(hub);
+  history?.attach(hub, db);
   await hub.start();
   const startedAt = probe.since();
   return {
@@ -342,6 +349,7 @@ async function start(): Promise<void> {
       if (cmd === "stop") void stop();
       else if (cmd === "bridge") bridge().catch((err: unknown) => emit("error", { message: String(err) }));
       else if (cmd === "sample") sample();
+      else if (history && cmd.startsWith("history-")) history.command(cmd);
       else if (cmd.startsWith("snapshot ")) emit("snapshot", { file: v8.writeHeapSnapshot(cmd.slice(9)) });
       else if (cmd === "mem") {
         // With --expose-gc: live memory after a full collection (tells garbage from retained memory).

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui"];
+export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui", "history"];
 
 export const HELP = `usage: npm run bench -- [options]
 
@@ -17,7 +17,7 @@ options
   --quiet-wait S     per run, wait up to S s for other processes to go quiet (default 30; --quick 10)
   --retries N        repeat a noisy run up to N times (default 1; --quick 0)
   --no-auth          skip the connections run against the hub with MQTT credentials
-  --cpu-prof         discovery: run the hub with node --cpu-prof; profiles and a top-functions summary go to
+  --cpu-prof         discovery, history (ingest): run the hub with node --cpu-prof; profiles and a top-functions summary go to
                      bench-results/profiles/ (the profiled run's figures include the profiler's overhead)
   --build            rebuild the hub (npm run build) before measuring
   --strict           exit 3 when a goal is not met (default: only run errors fail)
@@ -34,7 +34,16 @@ ui: the production hub (dist/server.js) with 1,000 entities from retained discov
 first paint, interactive). Run only it: npm run bench -- --scenarios ui --quick (scripts/bench/ui*.mjs).
 BENCH_UI_CPU_THROTTLE=4 slows the page's CPU 4x (DevTools' throttling), roughly a mid-range phone.
 
-Default: ~22-25 min on a 2-core box (ui ~5 of them). Loopback only, free ports picked at run time.`;
+history (issue 5): ingest = the discovery fleet's Z2M state messages at a fixed 10,000 msg/s (50,000 state changes/s)
+through a real Hub (MQTT -> state store -> recorder -> SQLite) for twice --duration: state changes/s, recorder rows/s
+and buffer, event-loop delay p50/p99/max measured in the hub, drops, rows in state_history = changes made; lower rates
+are tried when 10,000/s is not held. disk = bytes per recorded state change on npm run simulate's traffic (dbstat).
+queries = 7 days x 1/min of 20 sensors (+200 others) through HistoryReader.period, one year of hourly statistics
+through StatisticsReader.during, cold and warm. Run only it: npm run bench -- --scenarios history --quick
+(scripts/bench/history*.mjs|ts; ~4 min per round). BENCH_HISTORY_PHASES=ingest (or disk, queries) runs only those
+phases; BENCH_HISTORY_CHECKPOINT=worker moves SQLite's WAL checkpoints to a thread during the ingest (an experiment).
+
+Default: ~35-40 min on a 2-core box (ui ~5 of them, history ~13). Loopback only, free ports picked at run time.`;
 
 /** Parses argv into the bench's settings; throws with a one-line message on a bad option. */
 export function parseOptions(argv) {

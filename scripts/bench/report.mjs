@@ -1,5 +1,6 @@
 // Turns the runs into the goal table (hub vs plain aedes, medians over rounds) and the Markdown report.
 import { GOALS as DISCOVERY, renderDiscoveryDetails } from "./discovery.mjs";
+import { HISTORY_METRICS, renderHistoryDetails } from "./history.mjs";
 import { UI_METRICS, renderUiDetails } from "./ui.mjs";
 
 const THROUGHPUT = { kind: "ratio-min", value: 0.95, text: ">= 0.95x" };
@@ -56,6 +57,7 @@ const METRICS = {
     ["cpu_hub_main_pct", "hub main thread CPU % during the window", null],
   ],
   ui: UI_METRICS,
+  history: HISTORY_METRICS,
 };
 
 const median = (a) => {
@@ -106,6 +108,8 @@ function verdict(goal, hub, plain) {
       return hub.median < goal.value ? "pass" : "FAIL";
     case "abs-min":
       return hub.median >= goal.value ? "pass" : "FAIL";
+    case "abs-zero":
+      return hub.min === 0 && hub.max === 0 ? "pass" : "FAIL";
     default:
       return "n/a";
   }
@@ -202,6 +206,11 @@ export function renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS }) 
   if (ui) {
     p();
     p(ui);
+  }
+  const history = renderHistoryDetails(chosen.filter((r) => r.scenario === "history"));
+  if (history) {
+    p();
+    p(history);
   }
   const flags = [];
   for (const r of attempts) {

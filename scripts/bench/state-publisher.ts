@@ -9,6 +9,8 @@
 //     TCP alone would let that queue grow without limit when the hub is the slower side. The orchestrator writes
 //     "acked N" lines on our stdin (N = state messages the hub has decoded so far, from its samples), and we stay
 //     at most --ahead messages in front of it.
+// --rate R paces the publisher at R messages/s (default 0: as fast as the two bounds above allow); a publisher that
+// falls behind its schedule catches up in batches and reports how far behind it got (`max_behind`).
 // Stdin "stop" ends the run early. Result lines on stdout start with "@@bench " + JSON.
 import net from "node:net";
 import { performance } from "node:perf_hooks";
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     "max-messages": { type: "string", default: "5000000" },
     ahead: { type: "string", default: "20000" },
     batch: { type: "string", default: "64" },
+    rate: { type: "string", default: "0" },
   },
   strict: true,
 });
@@ -34,14 +37,15 @@ const DURATION_MS = Number(args.duration) * 1000;
 const MAX_MESSAGES = Number(args["max-messages"]);
 const AHEAD = Number(args.ahead);
 const BATCH = Number(args.batch);
+const RATE = Number(args.rate);
 const CONNECT_TIMEOUT_MS = 10_000;
 const HARD_LIMIT_MS = DURATION_MS + 60_000;
 
 const emit = (ev: string, data: Record<string, unknown> = {}) => process.stdout.write(`@@bench ${JSON.stringify({ ev, ...data })}\n`);
 const hrUs = () => Number(process.hrtime.bigint() / 1000n);
 
-if (!Number.isInteger(PORT) || PORT <= 0 || !(DEVICES > 0) || !(DURATION_MS > 0) || !(MAX_MESSAGES > 0) || !(AHEAD > 0) || !(BATCH > 0)) {
-  process.stderr.write("usage: state-publisher.ts --port N [--devices N] [--duration S] [--max-messages N] [--ahead N] [--batch N]\n");
+if (!Number.isInteger(PORT) || PORT <= 0 || !(DEVICES > 0) || !(DURATION_MS > 0) || !(MAX_MESSAGES > 0) || !(AHEAD > 0) || !(BATCH > 0) || !(RATE >= 0)) {
+  process.stderr.write("usage: state-publisher.ts --port N [--devices N] [--duration S] [--max-messages N] [--ahead N] [--batch N] [--rate R]\n");
   process.exit(2);
 }
 
@@ -75,6 +79,9 @@ let waitStartedAt = 0;
 let waitedMs = 0;
 let drains = 0;
 let bytes = 0;
+/** With --rate: the pacing timer while ahead of schedule, and the most messages ever behind it. */
+let pacer: NodeJS.Timeout | undefined;
+let maxBehind = 0;
 
 /** The next `n` messages, round-robin over devices, each with values of its own sequence number. */
 function makeBatch(n: number): Buffer {
@@ -152,6 +159,7 @@ async function main(): Promise<void> {
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
   const pump = () => {
+    pacer = undefined;
     if (stopped) return finish();
     const elapsed = performance.now() - t0;
     if (elapsed >= DURATION_MS || sent >= MAX_MESSAGES) {
@@ -159,7 +167,13 @@ async function main(): Promise<void> {
       return finish();
     }
     for (let k = 0; k < 16; k++) {
+      const due = RATE > 0 ? Math.floor(((performance.now() - t0) * RATE) / 1000) - sent : Infinity;
+      if (RATE > 0) maxBehind = Math.max(maxBehind, due);
       const allowed = Math.min(BATCH, acked + AHEAD - sent, MAX_MESSAGES - sent);
+      if (allowed > 0 && due <= 0) {
+        pacer = setTimeout(pump, 1); // ahead of schedule
+        return;
+      }
       if (allowed <= 0) {
         if (!waitingForHub) {
           waitingForHub = true;
@@ -167,7 +181,7 @@ async function main(): Promise<void> {
         }
         return; // resumed by the next "acked" line
       }
-      if (!sock.write(makeBatch(allowed))) {
+      if (!sock.write(makeBatch(Math.min(allowed, due)))) {
         blocked = true;
         drains++;
         sock.once("drain", () => {
@@ -198,7 +212,7 @@ async function main(): Promise<void> {
         if (waitingForHub && acked + AHEAD - sent > 0) {
           waitingForHub = false;
           waitedMs += performance.now() - waitStartedAt;
-          if (!blocked) setImmediate(pump);
+          if (!blocked && !pacer) setImmediate(pump);
         }
       } else if (line === "stop") {
         stopped = true;
@@ -215,6 +229,7 @@ async function main(): Promise<void> {
   await finished;
   const endUs = hrUs();
   clearTimeout(deadline);
+  clearTimeout(pacer);
   clearInterval(ticker);
   if (waitingForHub) waitedMs += performance.now() - waitStartedAt;
   const seconds = (performance.now() - t0) / 1000;
@@ -241,6 +256,8 @@ async function main(): Promise<void> {
     waited_for_hub_ms: Math.round(waitedMs),
     tcp_drains: drains,
     closed_by_broker: closedByBroker,
+    rate: RATE,
+    max_behind: maxBehind,
   });
   process.exit(0);
 }

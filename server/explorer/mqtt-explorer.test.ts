@@ -47,9 +47,12 @@ describe("MQTT explorer (embedded broker)", () => {
     const [lwt, sensor] = await t.hub.api.mqtt.topics("tele/plug7");
     expect(lwt).toMatchObject({ name: "LWT", topic: "tele/plug7/LWT", has_message: true, retained: true, children: 0, retained_below: 1, messages: 1 });
     expect(sensor).toMatchObject({ name: "SENSOR", has_message: true, retained: false, retained_below: 0, messages: 1 });
+    // Each row carries its one-line preview and publisher, so the tree needs no request per topic.
+    expect(lwt).toMatchObject({ preview: "Online", payload_size: 6, client_id: "tasmota-plug-7" });
+    expect(sensor).toMatchObject({ preview: '{"ENERGY":{"Power":12}}', payload_size: 23, client_id: "tasmota-plug-7" });
     expect(sensor?.last_at).toBeGreaterThan(Date.now() - 10_000);
     const top = (await t.hub.api.mqtt.topics("")).find((n) => n.name === "tele");
-    expect(top).toMatchObject({ topic: "tele", has_message: false, children: 2, retained_below: 1, messages: 2 });
+    expect(top).toMatchObject({ topic: "tele", has_message: false, children: 2, retained_below: 1, messages: 2, preview: null, payload_size: null, client_id: null });
 
     expect(await t.hub.api.mqtt.message("tele/plug7/LWT")).toMatchObject({
       topic: "tele/plug7/LWT",

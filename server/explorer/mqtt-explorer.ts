@@ -39,6 +39,8 @@ export class MqttExplorer {
       retained_below: n.storedBelow,
       messages: n.messages,
       last_at: n.lastAt,
+      ...nodePreview(n.preview, n.size),
+      client_id: n.clientId,
     }));
   }
 
@@ -107,4 +109,11 @@ function liveView(e: TapEvent): MqttLiveMessageView {
     client_id: e.clientId,
     username: e.username,
   };
+}
+
+/** A tree row's one-line preview: text (null when binary) and the full size; both null without a message. */
+function nodePreview(bytes: Uint8Array | null, size: number): { preview: string | null; payload_size: number | null } {
+  if (bytes === null) return { preview: null, payload_size: null };
+  const { payload } = payloadText(bytes, bytes.byteLength < size);
+  return { preview: payload === null ? null : payload.replace(/\s+/g, " ").trim(), payload_size: size };
 }

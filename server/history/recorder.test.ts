@@ -312,7 +312,7 @@ async function startHubProcess(dataDir: string, env: Record<string, string>): Pr
   const args = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   const child = spawn(process.execPath, ["--import", "tsx", "server/testing/hub-process.ts", dataDir, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   children.push(child);
-  const lines = readline.createInterface({ input: child.stdout! });
+  const lines = readline.createInterface({ input: child.stdout });
   const ready = await new Promise<{ mqttPort: number; httpPort: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("hub process did not start in 20 s")), 20_000);
     lines.once("line", (line) => {

@@ -3,6 +3,8 @@ import { newContext } from "../state/context";
 import type { CommandHandler, LiveConnection } from "./connection";
 import { compressState, PendingEntities, type CompressedState } from "./entity-diff";
 import type { LiveFeed } from "./live-feed";
+import { recorderCommands } from "./recorder-commands";
+import { logbookCommands } from "./logbook-commands";
 import {
   MATCH_ALL,
   SUBSCRIBE_ALLOWLIST,
@@ -137,6 +139,9 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
       // Hearth's services return no data, so a requested response is null.
       conn.result(msg.id, { context, response: null });
     },
+
+    ...recorderCommands(api),
+    ...logbookCommands(api),
   };
   return new Map(Object.entries(commands));
 }

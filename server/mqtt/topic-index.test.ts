@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TopicIndex } from "./topic-index";
 
 const b = (s: string) => Buffer.from(s);
+const u = (s: string) => new Uint8Array(Buffer.from(s));
 
 describe("TopicIndex", () => {
   it("keeps the last message per topic with its publisher, retained flag and count", () => {
@@ -33,10 +34,13 @@ describe("TopicIndex", () => {
     const top = index.children(null).find((n) => n.name === "home");
     expect(top).toMatchObject({ topic: "home", hasMessage: false, children: 5, storedBelow: 2, messages: 4, lastAt: 30 });
     expect(index.children("home")).toEqual([
-      { name: "hall", topic: "home/hall", hasMessage: true, retain: false, stored: false, children: 0, storedBelow: 0, messages: 1, lastAt: 5 },
-      { name: "kitchen", topic: "home/kitchen", hasMessage: false, retain: false, stored: false, children: 3, storedBelow: 1, messages: 3, lastAt: 30 },
-      { name: "restored", topic: "home/restored", hasMessage: true, retain: true, stored: true, children: 0, storedBelow: 1, messages: 0, lastAt: null },
+      { name: "hall", topic: "home/hall", hasMessage: true, retain: false, stored: false, children: 0, storedBelow: 0, messages: 1, lastAt: 5, preview: u("x"), size: 1, clientId: "c" },
+      { name: "kitchen", topic: "home/kitchen", hasMessage: false, retain: false, stored: false, children: 3, storedBelow: 1, messages: 3, lastAt: 30, preview: null, size: 0, clientId: null },
+      { name: "restored", topic: "home/restored", hasMessage: true, retain: true, stored: true, children: 0, storedBelow: 1, messages: 0, lastAt: null, preview: u("old"), size: 3, clientId: null },
     ]);
+    // A long payload's preview is its first 160 bytes.
+    index.record("home/long", b("y".repeat(1000)), 0, false, "c", null, 40);
+    expect(index.children("home").find((n) => n.name === "long")).toMatchObject({ size: 1000, preview: u("y".repeat(160)) });
     expect(index.children("home/kitchen").map((n) => [n.name, n.hasMessage, n.children])).toEqual([
       ["light", true, 1],
       ["temp", true, 0],

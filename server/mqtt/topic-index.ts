@@ -49,7 +49,14 @@ export interface TopicNode {
   messages: number;
   /** The latest message here and below; null when every one was restored at start. */
   lastAt: number | null;
+  /** This exact topic's last message: its first bytes (for a one-line preview), full size and publisher. */
+  preview: Uint8Array | null;
+  size: number;
+  clientId: string | null;
 }
+
+/** Bytes of a payload a tree row previews (a row shows about a line). */
+const PREVIEW_BYTES = 160;
 
 export interface TopicIndexStats {
   topics: number;
@@ -265,6 +272,9 @@ export class TopicIndex {
           storedBelow: 0,
           messages: 0,
           lastAt: null,
+          preview: null,
+          size: 0,
+          clientId: null,
         };
         nodes.set(name, node);
       }
@@ -272,6 +282,9 @@ export class TopicIndex {
         node.hasMessage = true;
         node.retain = rec.retain;
         node.stored = rec.stored;
+        node.preview = previewBytes(rec.payload);
+        node.size = rec.size;
+        node.clientId = rec.clientId;
       } else {
         node.children++;
       }
@@ -317,4 +330,10 @@ function copyOut(view: Buffer): Buffer | string {
   const copy = Buffer.allocUnsafeSlow(view.length);
   view.copy(copy);
   return copy;
+}
+
+/** The first bytes of a kept payload, copied (a node crosses to the hub's thread). */
+function previewBytes(payload: Buffer | string): Uint8Array {
+  if (typeof payload === "string") return new Uint8Array(Buffer.from(payload.slice(0, PREVIEW_BYTES), "latin1"));
+  return new Uint8Array(payload.subarray(0, PREVIEW_BYTES));
 }

@@ -1,7 +1,9 @@
 "use client";
 import { useState } from "react";
+import { chartKindOf } from "@/devices/history/chart-data-wire";
 import { humanize, stateWording } from "@/devices/presentation/state-wording";
 import { formatAgo, formatNumber, formatSensorState, withUnit } from "@/devices/presentation/value-format";
+import { HistoryButton, SensorTrend } from "../history/sparkline";
 import { Choice, Slider } from "./primitives";
 import { num, shown, str, strings, type ControlParts, type ControlProps } from "./control-types";
 
@@ -73,14 +75,20 @@ export function textParts(p: ControlProps): ControlParts {
   };
 }
 
-/** sensor: the value with its unit and precision. */
+const historyOf = (p: ControlProps) => ({ entityId: p.entityId, name: p.name, timeZone: p.timeZone, temperatureUnit: p.temperatureUnit });
+
+/** sensor: the value with its unit and precision; numbers get a sparkline of their last day; both open their history. */
 export function sensorParts(p: ControlProps): ControlParts {
-  return { stateText: formatSensorState(p.state.state, p.state.attributes) };
+  const stateText = formatSensorState(p.state.state, p.state.attributes);
+  if (p.disabled) return { stateText };
+  if (chartKindOf({ entityId: p.entityId, attributes: p.state.attributes }) === "line") return { stateText, body: <SensorTrend {...historyOf(p)} state={p.state} now={p.now} /> };
+  return { stateText, head: <HistoryButton {...historyOf(p)} /> };
 }
 
-/** binary_sensor: HA's words by device class. */
+/** binary_sensor: HA's words by device class, and the way to its timeline. */
 export function binarySensorParts(p: ControlProps): ControlParts {
-  return { stateText: stateWording(p.entityId, p.state.state, p.state.attributes) };
+  const stateText = stateWording(p.entityId, p.state.state, p.state.attributes);
+  return p.disabled ? { stateText } : { stateText, head: <HistoryButton {...historyOf(p)} /> };
 }
 
 /** event: the last event type and when it happened (the state is its timestamp). */

@@ -112,7 +112,6 @@ export function MqttExplorer({ initialTopics, renderedAt, timeZone }: MqttExplor
             <div className="topic-tree-scroll">
               <TopicTree
                 rows={tree.rows}
-                previews={tree.previews}
                 selected={selected}
                 now={now}
                 timeZone={timeZone}

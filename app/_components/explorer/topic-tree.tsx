@@ -1,6 +1,6 @@
 "use client";
 import { useId, useRef, useState, type KeyboardEvent } from "react";
-import type { MqttTopicMessageView, MqttTopicNodeView } from "@/server/hub-api";
+import type { MqttTopicNodeView } from "@/server/hub-api";
 import { formatCount, formatRelative } from "../format";
 import { payloadPreview } from "./payload-format";
 import { publisherLabel } from "./publisher";
@@ -8,7 +8,6 @@ import type { TreeRow } from "./use-topic-tree";
 
 interface TopicTreeProps {
   rows: TreeRow[];
-  previews: ReadonlyMap<string, MqttTopicMessageView>;
   selected: string | undefined;
   now: number;
   timeZone: string;
@@ -23,7 +22,7 @@ export const levelName = (name: string) => (name === "" ? "(empty)" : name);
  * The topic tree, rendered flat (aria-level, aria-setsize, aria-posinset) so every row is one treeitem.
  * Keyboard as in the ARIA tree pattern; a tap selects a row and opens it, a second tap on it closes it.
  */
-export function TopicTree({ rows, previews, selected, now, timeZone, onSelect, onToggle }: TopicTreeProps) {
+export function TopicTree({ rows, selected, now, timeZone, onSelect, onToggle }: TopicTreeProps) {
   const id = useId();
   const items = useRef(new Map<string, HTMLLIElement>());
   const [focused, setFocused] = useState<string>();
@@ -81,14 +80,15 @@ export function TopicTree({ rows, previews, selected, now, timeZone, onSelect, o
     <ul role="tree" aria-label="Topics" className="topic-tree" onKeyDown={onKeyDown}>
       {rows.map((row, index) => {
         const { node } = row;
-        const preview = node.has_message ? previews.get(node.topic) : undefined;
+        // The node carries its last payload's first bytes: no request per row for the preview.
+        const preview = node.has_message && node.payload_size !== null ? { payload: node.preview, payload_base64: null, size: node.payload_size, truncated: false } : undefined;
         const metaId = `${id}-${index}`;
         const meta = [
           node.children > 0 ? `${formatCount(node.children)} ${node.children === 1 ? "topic" : "topics"}` : undefined,
           node.children > 0 && node.retained_below > 0 ? `${formatCount(node.retained_below)} retained` : undefined,
           `${formatCount(node.messages)} ${node.messages === 1 ? "message" : "messages"}`,
           node.last_at === null ? "restored at start" : formatRelative(node.last_at, now, timeZone),
-          preview ? `by ${publisherLabel(preview.client_id)}` : undefined,
+          preview ? `by ${publisherLabel(node.client_id)}` : undefined,
         ].filter(Boolean);
         return (
           <li

@@ -1,9 +1,9 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { MqttTopicMessageView, MqttTopicNodeView } from "@/server/hub-api";
+import type { MqttTopicNodeView } from "@/server/hub-api";
 import type { ApiError } from "../api-client";
 import { sentence } from "../form-errors";
-import { childPrefix, fetchMessage, fetchTopics } from "./explorer-api";
+import { childPrefix, fetchTopics } from "./explorer-api";
 
 interface Level {
   nodes: MqttTopicNodeView[];
@@ -29,8 +29,6 @@ export interface TopicTree {
   rows: TreeRow[];
   topLoading: boolean;
   topError: string | undefined;
-  /** The last message of topics in loaded levels, for the rows' previews. */
-  previews: ReadonlyMap<string, MqttTopicMessageView>;
   toggle: (topic: string) => void;
   expand: (topic: string) => void;
   findNode: (topic: string) => MqttTopicNodeView | undefined;
@@ -38,48 +36,20 @@ export interface TopicTree {
   refresh: () => Promise<void>;
 }
 
-// Previews cost one request per topic: bounded per level, a few at a time, and only for topics that changed.
-const MAX_PREVIEWS_PER_LEVEL = 50;
-const PREVIEW_CONCURRENCY = 4;
-
-const stamp = (n: MqttTopicNodeView) => `${n.messages}:${n.last_at ?? ""}`;
-
 /** Where `topic` is listed: "a/b/c" under "a/b/", a top-level topic under "". */
 function parentPrefix(topic: string): string {
   const slash = topic.lastIndexOf("/");
   return slash < 0 ? "" : topic.slice(0, slash + 1);
 }
 
-/** The explorer's topic tree: levels fetched lazily as they are expanded, plus last-message previews. */
+/** The explorer's topic tree: levels fetched lazily as they are expanded (nodes carry their payload previews). */
 export function useTopicTree(initialTop: MqttTopicNodeView[], onApiError: (error: ApiError) => void): TopicTree {
   const [levels, setLevels] = useState<ReadonlyMap<string, Level>>(() => new Map([["", { nodes: initialTop, loading: false, error: undefined }]]));
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
-  const [previews, setPreviews] = useState<ReadonlyMap<string, MqttTopicMessageView>>(() => new Map());
-  const previewStamps = useRef(new Map<string, string>());
   const onApiErrorRef = useRef(onApiError);
   useEffect(() => {
     onApiErrorRef.current = onApiError;
   });
-
-  const loadPreviews = useCallback(async (nodes: MqttTopicNodeView[]) => {
-    const due = nodes
-      .filter((n) => n.has_message)
-      .slice(0, MAX_PREVIEWS_PER_LEVEL)
-      .filter((n) => previewStamps.current.get(n.topic) !== stamp(n));
-    if (due.length === 0) return;
-    for (const n of due) previewStamps.current.set(n.topic, stamp(n));
-    const got = new Map<string, MqttTopicMessageView>();
-    const queue = [...due];
-    const worker = async () => {
-      for (let n = queue.shift(); n; n = queue.shift()) {
-        const result = await fetchMessage(n.topic);
-        if (result.ok) got.set(n.topic, result.data);
-        else previewStamps.current.delete(n.topic);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PREVIEW_CONCURRENCY, queue.length) }, worker));
-    if (got.size > 0) setPreviews((prev) => new Map([...prev, ...got]));
-  }, []);
 
   const loadLevel = useCallback(
     async (prefix: string) => {
@@ -91,14 +61,9 @@ export function useTopicTree(initialTop: MqttTopicNodeView[], onApiError: (error
         return;
       }
       setLevels((prev) => withLevel(prev, prefix, { nodes: result.data, loading: false, error: undefined }));
-      await loadPreviews(result.data);
     },
-    [loadPreviews],
+    [],
   );
-
-  useEffect(() => {
-    void loadPreviews(initialTop);
-  }, [initialTop, loadPreviews]);
 
   const rows = useMemo(() => visibleRows(levels, expanded), [levels, expanded]);
 
@@ -133,7 +98,7 @@ export function useTopicTree(initialTop: MqttTopicNodeView[], onApiError: (error
   }, [rows, loadLevel]);
 
   const top = levels.get("");
-  return { rows, topLoading: top?.loading ?? false, topError: top?.error, previews, toggle, expand, findNode, refresh };
+  return { rows, topLoading: top?.loading ?? false, topError: top?.error, toggle, expand, findNode, refresh };
 }
 
 function withLevel(levels: ReadonlyMap<string, Level>, prefix: string, level: Level): ReadonlyMap<string, Level> {

@@ -51,7 +51,12 @@ export function HomeDashboard({ snapshot, health }: { snapshot: HomeSnapshot; he
   const pinned = orderEntities(entities.filter((e) => e.pinned && !e.hidden));
   return (
     <div className="home">
-      <h1 className="page-title">{snapshot.homeName}</h1>
+      <div className="page-head">
+        <h1 className="page-title">{snapshot.homeName}</h1>
+        <Link className="btn btn-ghost" href="/logbook">
+          Logbook
+        </Link>
+      </div>
       <div className="head-meta">
         <SummaryLine entityIds={entities.map((e) => e.entity_id)} devices={devices} label="Home summary" withHealth={!health} />
         <LinkIndicator />

@@ -83,6 +83,9 @@ export function RoomView({ room, entities, devices, timeZone, temperatureUnit }:
       <div className="page-head">
         <h1 className="page-title">{room.name}</h1>
         <div className="page-head-actions">
+          <Link className="btn btn-ghost" href={`/logbook?room=${encodeURIComponent(room.room_id)}`}>
+            Logbook
+          </Link>
           <button type="button" className="btn btn-secondary" aria-pressed={editing} onClick={() => setEditing(!editing)}>
             {editing ? "Done" : "Edit"}
           </button>

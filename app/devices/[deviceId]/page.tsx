@@ -14,6 +14,7 @@ import { DeviceAvailability, DeviceEntities } from "../../_components/device/dev
 import { DeviceDiagnostics } from "../../_components/device/device-diagnostics";
 import { DeviceManage } from "../../_components/device/device-manage";
 import { RoomPicker } from "../../_components/device/room-picker";
+import { DeviceHistory } from "../../_components/history/device-history";
 
 function findDevice(api: HubApi, id: string): DeviceView | undefined {
   try {
@@ -69,6 +70,11 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
           </div>
           <DeviceAvailability entityIds={entities.map((e) => e.entity_id)} timeZone={snapshot.timeZone} />
         </div>
+        <p>
+          <Link className="btn btn-ghost" href={`/logbook?device=${encodeURIComponent(device.id)}`}>
+            Logbook for this device
+          </Link>
+        </p>
 
         <div className="columns">
           <section className="card" aria-labelledby="about-title">
@@ -129,6 +135,13 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
             )}
           </section>
         </div>
+
+        <section className="card section-gap" aria-labelledby="history-title">
+          <h2 id="history-title" className="card-title">
+            History
+          </h2>
+          <DeviceHistory entities={entities} deviceName={name} timeZone={snapshot.timeZone} temperatureUnit={snapshot.temperatureUnit} />
+        </section>
 
         <section className="card section-gap" aria-labelledby="diag-title">
           <h2 id="diag-title" className="card-title">

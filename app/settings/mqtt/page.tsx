@@ -34,6 +34,11 @@ export default async function MqttSettingsPage() {
           </Link>
         </p>
       )}
+      <p className="lead">
+        <Link href="/settings/database" className="btn btn-secondary">
+          Database and history
+        </Link>
+      </p>
       {canManage ? (
         <MqttUserManager
           initial={api.mqttUsers.list()}
