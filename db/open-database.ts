@@ -27,6 +27,8 @@ export function openDatabase({ file, migrationsFolder }: OpenDatabaseOptions): H
     if (migrationsFolder) useIncrementalVacuum(sqlite);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
+    // After a checkpoint the WAL file is cut back to this size: a big purge or ingest burst does not keep its WAL.
+    sqlite.pragma("journal_size_limit = 8388608");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
     const db = drizzle(sqlite, { schema });

@@ -115,15 +115,13 @@ export class RecorderStore {
   }
 
   /** The last stored change (time and sequence) of each entity, so a restart continues their sequences. */
-  lastTimes(): Map<number, { ts: number; seq: number }> {
-    const rows = this.#db
-      .prepare(
-        "SELECT e.id AS ref, (SELECT ts FROM state_history s WHERE s.entity_ref = e.id ORDER BY ts DESC, seq DESC LIMIT 1) AS ts, " +
-          "(SELECT seq FROM state_history s WHERE s.entity_ref = e.id ORDER BY ts DESC, seq DESC LIMIT 1) AS seq FROM recorder_entities e",
-      )
-      .all() as Array<{ ref: number; ts: number | null; seq: number | null }>;
-    const out = new Map<number, { ts: number; seq: number }>();
-    for (const r of rows) if (r.ts !== null) out.set(r.ref, { ts: r.ts, seq: r.seq ?? 0 });
+  lastTimes(): Map<number, { ts: number; seq: number; state: string; attributesRef: number | null }> {
+    const last = this.#db.prepare("SELECT ts, seq, state, attributes_ref AS attributesRef FROM state_history WHERE entity_ref = ? ORDER BY ts DESC, seq DESC LIMIT 1");
+    const out = new Map<number, { ts: number; seq: number; state: string; attributesRef: number | null }>();
+    for (const { id } of this.#db.prepare("SELECT id FROM recorder_entities").all() as Array<{ id: number }>) {
+      const row = last.get(id) as { ts: number; seq: number; state: string; attributesRef: number | null } | undefined;
+      if (row) out.set(id, row);
+    }
     return out;
   }
 }

@@ -148,7 +148,7 @@ describe("recorder policies", () => {
     await committed(t);
     const db = reader(t);
     try {
-      expect(recorded(db, "sensor.power_probe").map((r) => r.state)).toEqual(["unavailable", "unknown", "20", "20.6", "idle", "20.95", "22", "unavailable", "22", "-22.3"]);
+      expect(recorded(db, "sensor.power_probe").map((r) => r.state)).toEqual(["20", "20.6", "idle", "20.95", "22", "unavailable", "22", "-22.3"]);
     } finally {
       db.$client.close();
     }

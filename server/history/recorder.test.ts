@@ -107,6 +107,41 @@ describe("recorder", () => {
     check(everything(again.api, ids, since));
   });
 
+  it("a restart is not recorded as devices going unavailable, but a device still offline is", async () => {
+    const { t, api, device } = await start();
+    for (const n of [0, 1]) {
+      await device.publishAsync(`homeassistant/sensor/rec/probe${n}/config`, JSON.stringify(sensorConfig(n, { avty_t: `rec/probe${n}/status` })), { retain: true, qos: 1 });
+      await device.publishAsync(`rec/probe${n}/status`, "online", { retain: true, qos: 1 });
+      await device.publishAsync(`rec/probe${n}`, String(20 + n), { retain: true, qos: 1 });
+    }
+    const ids = ["sensor.probe_0", "sensor.probe_1"];
+    await until(() => api.states.find(ids[0]!)?.state === "20" && api.states.find(ids[1]!)?.state === "21", "both sensors");
+    const since = Date.now() - 60_000;
+    // Probe 1's device goes offline while the hub is down.
+    await device.publishAsync("rec/probe1/status", "offline", { retain: true, qos: 1 });
+    await until(() => api.states.find(ids[1]!)?.state === "unavailable", "probe 1 offline");
+    await stop(t);
+
+    const again = await start(t.dataDir);
+    await again.t.hub.discovery.settled;
+    await until(() => again.api.states.find(ids[0]!)?.state === "20", "probe 0 back");
+    await stop(again.t);
+    const db = openDatabase({ file: dataPaths(t.dataDir).database });
+    const states = (id: string) =>
+      (
+        db.$client
+          .prepare("SELECT s.state AS state FROM state_history s JOIN recorder_entities e ON e.id = s.entity_ref WHERE e.entity_id = ? AND s.ts >= ? ORDER BY s.ts, s.seq")
+          .all(id, since) as Array<{ state: string }>
+      ).map((r) => r.state);
+    try {
+      expect(states(ids[0]!)).toEqual(["20"]);
+      // Probe 1: its value, then offline; the restart, still offline, adds nothing.
+      expect(states(ids[1]!)).toEqual(["21", "unavailable"]);
+    } finally {
+      db.$client.close();
+    }
+  });
+
   it("answers HA's history shapes: initial state at the start, significant changes, minimal response, no attributes", async () => {
     const { api, device } = await start();
     await device.publishAsync(

@@ -56,6 +56,9 @@ const CONTEXTS_KEPT = 5_000;
  * keys, new keys handed out in memory), and every `commitMs` the buffer is written in transactions of
  * `sliceRows`, yielding to the event loop between slices. `kill -9` loses at most what was buffered.
  */
+/** How long an entity's first state after start may be "unavailable" before that counts as an observation. */
+const INITIAL_UNAVAILABLE_GRACE_MS = 5000;
+
 export class Recorder {
   readonly #deps: RecorderDeps;
   readonly #store: RecorderStore;
@@ -68,6 +71,13 @@ export class Recorder {
   #timer: NodeJS.Timeout | undefined;
 
   readonly #entityRefs = new Map<string, number>();
+  /**
+   * What each entity's last stored row said, until its first row of this run: a restart's replayed state that
+   * repeats it is not recorded again.
+   */
+  readonly #lastStored = new Map<number, { state: string; attributesRef: number | null }>();
+  /** Entities whose first state after start was "unavailable", held for INITIAL_UNAVAILABLE_GRACE_MS. */
+  readonly #heldInitial = new Map<string, HubEvents["stateChanged"]>();
   #attributeKeys: AttributeKeys = new WeakMap();
   readonly #attributeTexts = new Map<string, number>();
   readonly #contextRefs = new Map<string, number>();
@@ -97,6 +107,7 @@ export class Recorder {
     for (const [ref, last] of this.#store.lastTimes()) {
       this.#lastTs[ref] = last.ts;
       this.#lastSeq[ref] = last.seq;
+      this.#lastStored.set(ref, { state: last.state, attributesRef: last.attributesRef });
     }
     this.#nextIds = this.#store.maxIds();
     const { bus } = this.#deps;
@@ -119,6 +130,7 @@ export class Recorder {
     for (const dispose of this.#disposers.splice(0)) dispose();
     clearInterval(this.#timer);
     // Changes held for a debounce window's end are the entity's latest values: record them now.
+    this.#releaseHeld(true);
     this.#deps.policy?.flush();
     await this.#committing;
     this.#commitNow();
@@ -166,6 +178,7 @@ export class Recorder {
    * them. Changes arriving meanwhile wait for the next commit. Resolves when written (or failed and requeued).
    */
   commit(): Promise<void> {
+    this.#releaseHeld(false);
     if (this.#committing) return this.#committing;
     if (this.#batch.states.length === 0 && this.#batch.events.length === 0) return Promise.resolve();
     const batch = this.#batch;
@@ -259,6 +272,29 @@ export class Recorder {
     const state = change.newState;
     // A new runtime's "unknown" (at start, before the retained state arrives) is not an observation.
     if (state === null || (change.oldState === null && state.state === "unknown")) return;
+    if (change.oldState === null && state.state === "unavailable") {
+      // Nor is its "unavailable" until the retained availability arrives a moment later: hold it, and record it
+      // only if the entity is still silent after the grace (a device that really is offline).
+      this.#heldInitial.set(change.entityId, change);
+      return;
+    }
+    // Coming out of that first "unavailable" into "unknown" still says nothing: the first value will.
+    if (this.#heldInitial.size > 0 && this.#heldInitial.delete(change.entityId) && state.state === "unknown") return;
+    this.#admit(change);
+  }
+
+  /** Records the held first "unavailable" states that nothing superseded within the grace (all of them at stop). */
+  #releaseHeld(all: boolean): void {
+    if (this.#heldInitial.size === 0) return;
+    const cutoff = this.#now() - INITIAL_UNAVAILABLE_GRACE_MS;
+    for (const [entityId, change] of this.#heldInitial) {
+      if (!all && change.at > cutoff) continue;
+      this.#heldInitial.delete(entityId);
+      this.#admit(change);
+    }
+  }
+
+  #admit(change: HubEvents["stateChanged"]): void {
     const gate = this.#deps.policy?.find(change.entityId);
     if (gate !== undefined && (gate === "excluded" || !gate.admit(change, this.#recordChange))) return;
     this.#record(change);
@@ -269,6 +305,14 @@ export class Recorder {
     if (state === null || this.#full()) return;
     const ref = this.#entityRef(change.entityId);
     const ts = change.at;
+    const attributesRef = this.#attributesRef(state);
+    if (this.#lastStored.size > 0) {
+      const stored = this.#lastStored.get(ref);
+      if (stored !== undefined) {
+        this.#lastStored.delete(ref);
+        if (stored.state === state.state && stored.attributesRef === attributesRef) return;
+      }
+    }
     // Several changes of one entity in one millisecond keep their order by sequence number.
     const seq = this.#lastTs[ref] === ts ? (this.#lastSeq[ref] ?? 0) + 1 : 0;
     this.#lastTs[ref] = ts;
@@ -278,7 +322,7 @@ export class Recorder {
       ts,
       seq,
       state: state.state,
-      attributesRef: this.#attributesRef(state),
+      attributesRef,
       changedTs: change.changedAt === ts ? null : change.changedAt,
       contextRef: this.#contextRef(state.context),
     };
