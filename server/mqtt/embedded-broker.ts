@@ -212,16 +212,23 @@ export class EmbeddedBroker implements MqttBus {
 
   async subscribe(pattern: string, handler: MessageHandler, opts: SubscribeOptions = {}): Promise<() => Promise<void>> {
     const aedes = this.#requireAedes();
+    // Topics that had a live message while the retained store was being read: the store's copy may be older.
+    let liveDuringReplay: Set<string> | undefined = opts.retained ? new Set() : undefined;
     const deliver = (packet: AedesPublishPacket, cb: () => void) => {
       // aedes: a deliverfunc must call back before returning, or other subscribers miss messages.
       cb();
+      liveDuringReplay?.add(packet.topic);
       safeDeliver(this.#log, handler, toMessage(packet));
     };
     await new Promise<void>((resolve) => aedes.subscribe(pattern, deliver, resolve));
     if (opts.retained) {
       // A server-side subscription does not replay retained messages (STYLE §4 P12): read them from the store.
-      // A message that arrives while we read may be seen twice; consumers of retained topics are idempotent.
-      for (const message of await this.readRetained(pattern)) safeDeliver(this.#log, handler, message);
+      // A topic that had a live message meanwhile keeps that one: replaying the stored copy after it could
+      // put an older state last (ON replayed after a live OFF).
+      const stored = await this.readRetained(pattern);
+      const skip = liveDuringReplay;
+      liveDuringReplay = undefined;
+      for (const message of stored) if (!skip?.has(message.topic)) safeDeliver(this.#log, handler, message);
     }
     return () => new Promise<void>((resolve) => aedes.unsubscribe(pattern, deliver, resolve));
   }
