@@ -22,7 +22,9 @@ const AHEAD = 5000;
 const COMMIT_MS = 1000; // the hub's default HEARTH_HISTORY_COMMIT_MS
 const PRELOAD_TIMEOUT_MS = 300_000;
 const START_TIMEOUT_MS = 300_000;
-const DRAIN_MAX_MS = 60_000; // a backlog in the recorder is written before the next rate is tried
+const DRAIN_MAX_MS = 60_000;
+// Sustained ingest is judged after the hub's first seconds under load (JIT, 10,000 first values and attribute sets).
+const MIN_WARMUP_S = 5; // a backlog in the recorder is written before the next rate is tried
 
 let preloaded; // data dir with the fleet's retained configs, shared by the rounds of one bench run
 
@@ -67,6 +69,7 @@ async function drain(hub, expectedMsgs) {
 /** One fixed-rate run: `warmup` s, then the measured window of `window` s; the hub's and the publisher's figures. */
 async function step(ctx, hub, port, rate, window) {
   const { opts } = ctx;
+  const warmup = Math.max(opts.warmup, MIN_WARMUP_S);
   const preOther = await quietWait(opts, { hub: hub.pid });
   await sleep(200);
   const base = hub.lastSample();
@@ -77,8 +80,10 @@ async function step(ctx, hub, port, rate, window) {
     if (pub && s) pub.send(`acked ${s.msgs - base.msgs}`);
   }, 25);
   try {
-    // A few seconds past the window, so the publisher is still running at the window's last CPU reading.
-    const duration = opts.warmup + window + 3;
+    // The publisher runs until told to stop after the window (the hub may answer "history-mark" late when it is far
+    // behind); the duration only bounds it.
+    const duration = warmup + window + 90;
+    const markedBy = (sentAt, marked) => Math.round((marked.t_us - sentAt) / 1000);
     pub = spawnProtocol(ctx.root, [
       "scripts/bench/state-publisher.ts",
       "--port", String(port),
@@ -88,8 +93,9 @@ async function step(ctx, hub, port, rate, window) {
       "--ahead", String(AHEAD),
       "--max-messages", String(Math.ceil(rate * duration * 1.1)),
     ], { tsx: true });
-    await pub.waitFor("started", 30_000);
-    await sleep(opts.warmup * 1000);
+    const started = await pub.waitFor("started", 30_000);
+    await sleep(warmup * 1000);
+    const markSentUs = Number(process.hrtime.bigint() / 1000n);
     hub.send("history-mark");
     // Generous: a hub far behind drains its MessagePort backlog before it reads stdin.
     const marked = await hub.waitFor("history-marked", 60_000);
@@ -98,12 +104,15 @@ async function step(ctx, hub, port, rate, window) {
     hub.send("history-read");
     const w = await hub.waitFor("history-window", 60_000);
     const cpu = cpuDelta(a, cpuSnapshot({ hub: hub.pid, pub: pub.pid }));
-    const done = await pub.waitFor("done", (duration + 30) * 1000);
+    pub.send("stop");
+    const done = await pub.waitFor("done", 30_000);
     await stopTracked(pub.proc, 2000);
     pub = undefined;
     const drained = await drain(hub, base.msgs + done.sent);
     const perSecond = done.per_second ?? [];
-    const pubPerS = mean(perSecond.slice(opts.warmup, opts.warmup + window));
+    // The publisher's whole seconds inside the window (both stamp CLOCK_MONOTONIC microseconds).
+    const fromS = Math.ceil((marked.t_us - started.t_us) / 1e6);
+    const pubPerS = mean(perSecond.slice(fromS, Math.max(fromS + 1, Math.floor((w.t_us - started.t_us) / 1e6))));
     const waitedShare = done.waited_for_hub_ms / 1000 / Math.max(done.seconds, 0.001);
     // The recorder keeps up when its buffer never holds much more than what arrives between two commits.
     const pendingBound = Math.max(5000, 2.5 * (COMMIT_MS / 1000) * rate * ENTITIES_PER_DEVICE);
@@ -121,6 +130,7 @@ async function step(ctx, hub, port, rate, window) {
       pub_waited_share_pct: Math.round(waitedShare * 1000) / 10,
       pub_max_behind: done.max_behind,
       pub_sent: done.sent,
+      mark_latency_ms: markedBy(markSentUs, marked),
       ...w,
       window_us: [marked.t_us, w.t_us],
       pending_bound: pendingBound,
@@ -171,6 +181,8 @@ export async function ingestPhase(ctx, round) {
   try {
     const started = await hub.waitFor("started", START_TIMEOUT_MS);
     const port = started.mqtt_port;
+    hub.send("history-base");
+    await hub.waitFor("history-based", 60_000);
     const main = await step(ctx, hub, port, INGEST.rate, opts.latencyDuration);
     const steps = [main];
     if (!main.sustained) {

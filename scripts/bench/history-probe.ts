@@ -6,8 +6,11 @@
 // Commands (stdin lines, dispatched by discovery-hub.ts):
 //   history-mark     starts a measured window: resets the delay histogram and remembers the counters
 //   history-read     ends it: emits {ev:"history-window"} with the window's figures
+//   history-base     before the load: commits what the recorder holds, then remembers the rows stored and the
+//                    changes made so far (start-up's changes follow the recorder's own rules: blips held, repeats
+//                    skipped), emits {ev:"history-based"}
 //   history-verify   commits what the recorder holds, then emits {ev:"history-verified"}: rows in state_history
-//                    against the rows at boot plus every recordable change since
+//                    against the rows at the base plus every change made since (each one must be a row)
 //
 // BENCH_HISTORY_CHECKPOINT=worker (an experiment, not what the hub does): SQLite's automatic WAL checkpoint off on
 // the hub's connection and a worker thread of ours checkpointing (PASSIVE) every second instead, as retention does
@@ -37,13 +40,14 @@ export class HistoryProbe {
   #hub: Hub | undefined;
   #db: HubDatabase | undefined;
   #rowsAtBoot = 0;
-  /** Every stateChanged, and those the recorder stores (its own filter: not removals, not a first "unknown"). */
+  /** Every stateChanged, and those that are observations (not removals, not a first "unknown"): under load, each a row. */
   #changes = 0;
   #recordable = 0;
   #delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
   #mark: Counters | undefined;
   #pendingMax = 0;
   #commitMsMax = 0;
+  #base: { rows: number; recordable: number } | undefined;
 
   constructor(emit: Emit) {
     this.#emit = emit;
@@ -86,6 +90,7 @@ export class HistoryProbe {
   command(cmd: string): void {
     if (cmd === "history-mark") this.#startWindow();
     else if (cmd === "history-read") this.#readWindow();
+    else if (cmd === "history-base") this.#takeBase().catch((err: unknown) => this.#emit("error", { message: `history-base: ${String(err)}` }));
     else if (cmd === "history-verify") this.#verify().catch((err: unknown) => this.#emit("error", { message: `history-verify: ${String(err)}` }));
   }
 
@@ -135,20 +140,33 @@ export class HistoryProbe {
     });
   }
 
-  async #verify(): Promise<void> {
+  /** Everything handed to the recorder so far is written. */
+  async #settle(): Promise<void> {
     const recorder = this.#hub!.recorder;
     // Twice: a commit already under way does not include what arrived after it began.
     await recorder.commit();
     await recorder.commit();
     await recorder.idle();
+  }
+
+  async #takeBase(): Promise<void> {
+    await this.#settle();
+    this.#base = { rows: this.#rows(), recordable: this.#recordable };
+    this.#emit("history-based", { rows_at_boot: this.#rowsAtBoot, ...this.#base });
+  }
+
+  async #verify(): Promise<void> {
+    await this.#settle();
     const rows = this.#rows();
-    const s = recorder.status();
+    const s = this.#hub!.recorder.status();
+    const base = this.#base ?? { rows: this.#rowsAtBoot, recordable: 0 };
     this.#emit("history-verified", {
       rows,
       rows_at_boot: this.#rowsAtBoot,
+      rows_at_base: base.rows,
       state_changes: this.#changes,
-      recordable: this.#recordable,
-      expected: this.#rowsAtBoot + this.#recordable,
+      changes_since_base: this.#recordable - base.recordable,
+      expected: base.rows + this.#recordable - base.recordable,
       pending: s.pending,
       dropped: s.dropped,
       last_error: s.lastError,
