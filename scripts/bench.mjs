@@ -77,7 +77,7 @@ function plan(opts) {
 }
 
 function estimateSeconds(runs, opts) {
-  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 180 : 260) + opts.latencyDuration : opts.warmup + windowSeconds(opts, r.scenario) + 7);
+  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 200 : 280) + opts.latencyDuration : opts.warmup + windowSeconds(opts, r.scenario) + 7);
   // discovery: one preload (10,000 retained configs over MQTT) per bench run
   return runs.reduce((sum, r) => sum + each(r), runs.some((r) => r.scenario === "discovery") ? 45 : 0);
 }

@@ -117,7 +117,8 @@ async function step(ctx, hub, port, rate, window) {
     // The recorder keeps up when its buffer never holds much more than what arrives between two commits.
     const pendingBound = Math.max(5000, 2.5 * (COMMIT_MS / 1000) * rate * ENTITIES_PER_DEVICE);
     const checks = {
-      publisher_held_rate: pubPerS !== null && pubPerS >= 0.97 * rate && waitedShare < 0.05,
+      // In the window: a hub that holds the publisher back shows as a lower rate there (waits in the warm-up do not count).
+      publisher_held_rate: pubPerS !== null && pubPerS >= 0.97 * rate,
       hub_kept_up: w.state_changes_per_s >= 0.97 * rate * ENTITIES_PER_DEVICE,
       recorder_bounded: w.pending_max <= pendingBound && w.pending_end <= pendingBound && drained.pending_after_drain === 0,
       no_drops: w.dropped === 0,
