@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { HUB_NODE_FLAGS } from "../hub-runtime.mjs";
-import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked } from "./processes.mjs";
+import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked, waitForHealth } from "./processes.mjs";
 
 const HUB_READY_TIMEOUT_MS = 60_000; // a cold start on a Pi-class box is a few seconds; this box ~2 s
 const AEDES_READY_TIMEOUT_MS = 15_000;
@@ -49,7 +49,7 @@ export async function startHub(root, { auth = false } = {}) {
         }),
       });
       const t0 = Date.now();
-      const ready = await waitForHealth(proc, httpPort);
+      const ready = await waitForHealth(proc, httpPort, HUB_READY_TIMEOUT_MS);
       if (ready === "ok") {
         log.reset(); // our own health polls before start-up completed are not the hub's doing
         return {
@@ -108,21 +108,6 @@ function hubLogCounter() {
   };
 }
 
-async function waitForHealth(proc, httpPort) {
-  const deadline = Date.now() + HUB_READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (proc.hasExited()) return "exited";
-    try {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/api/health`, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return "ok";
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  return `no 200 from /api/health within ${HUB_READY_TIMEOUT_MS / 1000} s`;
-}
 
 /** `hearth mqtt-user add bench --password-stdin` on the data dir, before the hub starts. */
 async function addMqttUser(root, dataDir) {

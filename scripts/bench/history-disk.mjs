@@ -12,27 +12,12 @@ import Database from "better-sqlite3";
 import { HUB_NODE_FLAGS } from "../hub-runtime.mjs";
 import { lastLines } from "./brokers.mjs";
 import { cleanEnv, cpuDelta, cpuSnapshot } from "./history-procs.mjs";
-import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked } from "./processes.mjs";
+import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked, waitForHealth } from "./processes.mjs";
 
 export const HA_BYTES_PER_STATE = 84;
 const READY_TIMEOUT_MS = 90_000;
 const COMMIT_MS = 1000;
 
-async function waitForHealth(proc, httpPort) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (proc.hasExited()) return "exited";
-    try {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/api/health`, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return "ok";
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  return `no 200 from /api/health within ${READY_TIMEOUT_MS / 1000} s`;
-}
 
 /** The production hub on `dataDir` (kept after it stops, unlike brokers.mjs's): anonymous MQTT, free ports. */
 export async function startHub(root, dataDir) {
@@ -51,7 +36,7 @@ export async function startHub(root, dataDir) {
         HEARTH_LOG_LEVEL: "warn",
       }),
     });
-    const ready = await waitForHealth(proc, httpPort);
+    const ready = await waitForHealth(proc, httpPort, READY_TIMEOUT_MS);
     if (ready === "ok") return { proc, httpPort, mqttPort };
     await stopTracked(proc, 2000);
     if (!/already in use/.test(proc.tail()) || attempt === 3) throw new Error(`hub did not become healthy (${ready}): ${lastLines(proc.tail())}`);

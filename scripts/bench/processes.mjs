@@ -150,3 +150,23 @@ export function readRss(pid) {
     return { rss_kb: null, hwm_kb: null };
   }
 }
+
+/**
+ * Polls the hub's GET /api/health until it answers 200: "ok", "exited" when the process died first, or a
+ * one-line reason after `timeoutMs`.
+ */
+export async function waitForHealth(proc, httpPort, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.hasExited()) return "exited";
+    try {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/api/health`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return "ok";
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  return `no 200 from /api/health within ${timeoutMs / 1000} s`;
+}

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { HUB_NODE_FLAGS } from "../hub-runtime.mjs";
 import { lastLines } from "./brokers.mjs";
-import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked } from "./processes.mjs";
+import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked, waitForHealth } from "./processes.mjs";
 
 const READY_TIMEOUT_MS = 60_000;
 const PORT_ATTEMPTS = 3;
@@ -47,7 +47,7 @@ export async function startUiHub(root) {
         }),
       });
       const t0 = Date.now();
-      const ready = await waitForHealth(proc, httpPort);
+      const ready = await waitForHealth(proc, httpPort, READY_TIMEOUT_MS);
       if (ready === "ok") {
         return {
           pid: proc.pid,
@@ -73,21 +73,6 @@ export async function startUiHub(root) {
   }
 }
 
-async function waitForHealth(proc, httpPort) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (proc.hasExited()) return "exited";
-    try {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/api/health`, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return "ok";
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  return `no 200 from /api/health within ${READY_TIMEOUT_MS / 1000} s`;
-}
 
 /** JSON over HTTP with the owner's session cookie; throws with the status and body on anything but 2xx. */
 export async function call(hub, method, urlPath, body) {
