@@ -178,11 +178,7 @@ export class Hub {
       log: log.child({ module: "statistics" }),
       now,
       states: () => this.states.list(),
-      // Twice: a commit already under way does not include what arrived after it began.
-      flush: async () => {
-        await this.recorder.commit();
-        await this.recorder.commit();
-      },
+      flush: () => this.recorder.flush(),
       keepDays: config.historyKeepDays,
     });
     this.statisticsReader = new StatisticsReader({ db, now, timeZone: () => findHome(db)?.timeZone, states: () => this.states.list() });
@@ -204,11 +200,7 @@ export class Hub {
       now,
       timeZone: () => findHome(db)?.timeZone,
       directory: hubDirectory({ registry: this.registry, rooms: this.rooms, settings: this.entitySettings, states: this.states, accounts: this.accounts }),
-      // Twice: a commit already under way does not include what arrived after it began.
-      flush: async () => {
-        await this.recorder.commit();
-        await this.recorder.commit();
-      },
+      flush: () => this.recorder.flush(),
     });
     // Embedded: the broker thread indexes every publish with its client. External: a `#` subscription, on demand.
     let explorerSource: ExplorerSource;

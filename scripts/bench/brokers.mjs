@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { HUB_NODE_FLAGS } from "../hub-runtime.mjs";
-import { freePort, makeTempDir, removeTempDir, sleep, spawnTracked, stopTracked, waitForHealth } from "./processes.mjs";
+import { freePort, makeTempDir, removeTempDir, spawnTracked, stopTracked, waitForHealth } from "./processes.mjs";
 
 const HUB_READY_TIMEOUT_MS = 60_000; // a cold start on a Pi-class box is a few seconds; this box ~2 s
 const AEDES_READY_TIMEOUT_MS = 15_000;

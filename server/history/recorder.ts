@@ -142,6 +142,15 @@ export class Recorder {
   }
 
   /**
+   * Everything recorded so far is on disk when this resolves: waits for a commit under way (which does not
+   * include what arrived after it began), then commits the rest. Readers that must see the latest rows call it.
+   */
+  async flush(): Promise<void> {
+    await this.idle();
+    await this.commit();
+  }
+
+  /**
    * For retention's orphan sweep: from now on, collects the attribute and context keys of every row written;
    * `inUse()` adds those of rows still buffered (undefined while a commit is in flight: await `idle()`).
    */
