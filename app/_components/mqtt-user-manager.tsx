@@ -9,6 +9,7 @@ import { SecretReveal } from "./secret-reveal";
 import { TextField } from "./text-field";
 import { useNow } from "./use-now";
 import { usePolling } from "./use-polling";
+import { FormAlerts } from "./form-alerts";
 
 type Field = "username" | "password" | "description";
 type Pending = { kind: "revoke" | "regenerate"; username: string };
@@ -148,16 +149,7 @@ export function MqttUserManager({
           <h2 id="add-title" className="card-title">
             Add a device login
           </h2>
-          {formError && (
-            <p role="alert" className="alert alert-error">
-              {formError}
-            </p>
-          )}
-          {Object.values(errors).some(Boolean) && (
-            <p role="alert" className="visually-hidden">
-              {Object.values(errors).join(" ")}
-            </p>
-          )}
+          <FormAlerts formError={formError} fieldErrors={errors} />
           <div className="form-grid">
             <TextField
               label="Username"

@@ -7,6 +7,7 @@ import { Switch } from "../entity/primitives";
 import { parseApiErrors, sentence } from "../form-errors";
 import { TextField } from "../text-field";
 import { isDefaultPolicy } from "./policy-text";
+import { FormAlerts } from "../form-alerts";
 
 type Field = "exclude" | "keep_days" | "min_change" | "debounce_ms";
 
@@ -94,16 +95,7 @@ export function PolicyEditor({
 
   return (
     <form className="db-policy" onSubmit={(e) => void save(e)} noValidate aria-label={`Recording policy for ${name}`}>
-      {formError && (
-        <p role="alert" className="alert alert-error">
-          {formError}
-        </p>
-      )}
-      {Object.values(errors).some(Boolean) && (
-        <p role="alert" className="visually-hidden">
-          {Object.values(errors).join(" ")}
-        </p>
-      )}
+      <FormAlerts formError={formError} fieldErrors={errors} />
       <div className="db-policy-exclude">
         <div className="db-policy-exclude-text">
           <span className="field-label" id={`${entity.entity_id}-exclude`}>

@@ -4,6 +4,7 @@ import type { ApiError } from "../api-client";
 import { parseApiErrors, sentence } from "../form-errors";
 import { TextField } from "../text-field";
 import { publishMessage } from "./explorer-api";
+import { FormAlerts } from "../form-alerts";
 
 type Field = "topic" | "payload" | "qos" | "retain";
 
@@ -55,16 +56,7 @@ export function PublishForm({ initialTopic, initialPayload, onPublished, onApiEr
       <h2 id={`${id}-title`} className="card-title">
         Publish a message
       </h2>
-      {formError && (
-        <p role="alert" className="alert alert-error">
-          {formError}
-        </p>
-      )}
-      {Object.values(errors).some(Boolean) && (
-        <p role="alert" className="visually-hidden">
-          {Object.values(errors).join(" ")}
-        </p>
-      )}
+      <FormAlerts formError={formError} fieldErrors={errors} />
       <TextField
         label="Topic"
         name="publish_topic"
