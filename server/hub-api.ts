@@ -450,6 +450,8 @@ export interface HubApi {
   /** Recorded history (HA's GET /api/history/period) and the recorder's own state. */
   history: {
     period(query: HistoryPeriodQuery): HistoryState[][];
+    /** The same answer as UTF-8 JSON text (what the route sends: no objects built for a week of states), written an entity per event-loop turn. */
+    periodJson(query: HistoryPeriodQuery): Promise<Uint8Array>;
     recorder(): RecorderStatus;
     /** Long-term statistics (HA's recorder/statistics_during_period): 5-minute, hour, day, week or month rows per statistic. */
     statistics(query: StatisticsQuery): StatisticsResult;

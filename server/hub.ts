@@ -453,6 +453,7 @@ export class Hub {
       },
       history: {
         period: (query) => this.history.period(query),
+        periodJson: (query) => this.history.periodJsonAsync(query),
         recorder: () => this.recorder.status(),
         statistics: (query) => this.statisticsReader.during(query),
         statisticIds: (statisticType) => this.statisticsReader.ids(statisticType),

@@ -126,20 +126,40 @@ export class RecorderStore {
   }
 }
 
-/** Reads of recorded history (server/history/history-reader.ts). */
+/**
+ * One stored state as the history reader takes it (server/history/history-json.ts), in ASCII: ts "," changed_ts ","
+ * attributes_ref "," state as a JSON string, a missing changed_ts or attributes_ref left empty; the minimal form
+ * (minimal_response after its first state) is ts "," state. json_quote escapes every control character, so the
+ * record separator (0x1e) never appears inside a record.
+ */
+const FULL_RECORD = "ts || ',' || coalesce(changed_ts, '') || ',' || coalesce(attributes_ref, '') || ',' || json_quote(state)";
+const MINIMAL_RECORD = "ts || ',' || json_quote(state)";
+type RangeStatement = Database.Statement<[number, number, number, number], Buffer | null>;
+
+/** Reads of recorded history (server/history/history-reader.ts), as record blobs. */
 export class HistoryQueries {
-  readonly #before: Database.Statement<[number, number], HistoryRowRaw>;
-  readonly #range: Database.Statement<[number, number, number], HistoryRowRaw>;
-  readonly #rangeChanges: Database.Statement<[number, number, number], HistoryRowRaw>;
+  readonly #before: Database.Statement<[number, number], Buffer | null>;
+  /** [full, minimal] x [every change, changes of state only]. */
+  readonly #ranges: Record<"full" | "minimal", [RangeStatement, RangeStatement]>;
+  readonly #attributes: Database.Statement<[number], string>;
   readonly #entityRef: Database.Statement<[string], { id: number }>;
 
   constructor(db: HubDatabase) {
     const client = db.$client;
-    const columns = "s.ts AS ts, s.state AS state, coalesce(s.changed_ts, s.ts) AS changedTs, s.attributes_ref AS attributesRef, a.attributes AS attributes";
-    const from = "FROM state_history s LEFT JOIN state_attributes a ON a.id = s.attributes_ref";
-    this.#before = client.prepare(`SELECT ${columns} ${from} WHERE s.entity_ref = ? AND s.ts < ? ORDER BY s.ts DESC, s.seq DESC LIMIT 1`);
-    this.#range = client.prepare(`SELECT ${columns} ${from} WHERE s.entity_ref = ? AND s.ts >= ? AND s.ts < ? ORDER BY s.ts, s.seq`);
-    this.#rangeChanges = client.prepare(`SELECT ${columns} ${from} WHERE s.entity_ref = ? AND s.ts >= ? AND s.ts < ? AND s.changed_ts IS NULL ORDER BY s.ts, s.seq`);
+    this.#before = client.prepare<[number, number], Buffer | null>(`SELECT CAST(${FULL_RECORD} AS BLOB) FROM state_history WHERE entity_ref = ? AND ts < ? ORDER BY ts DESC, seq DESC LIMIT 1`).pluck();
+    // One blob per range: a row at a time out of better-sqlite3 costs more than everything else here together.
+    const range = (record: string, where: string) =>
+      client
+        .prepare<[number, number, number, number], Buffer | null>(
+          `SELECT CAST(group_concat(r, char(30)) AS BLOB) FROM (SELECT ${record} AS r FROM state_history WHERE entity_ref = ? AND ts >= ? AND ts < ?${where} ORDER BY ts, seq LIMIT ?)`,
+        )
+        .pluck();
+    const changesOnly = " AND changed_ts IS NULL";
+    this.#ranges = {
+      full: [range(FULL_RECORD, ""), range(FULL_RECORD, changesOnly)],
+      minimal: [range(MINIMAL_RECORD, ""), range(MINIMAL_RECORD, changesOnly)],
+    };
+    this.#attributes = client.prepare<[number], string>("SELECT attributes FROM state_attributes WHERE id = ?").pluck();
     this.#entityRef = client.prepare("SELECT id FROM recorder_entities WHERE entity_id = ?");
   }
 
@@ -147,21 +167,21 @@ export class HistoryQueries {
     return this.#entityRef.get(entityId)?.id;
   }
 
-  /** The last change before `ts`: the state an entity was in at that moment. */
-  stateBefore(entityRef: number, ts: number): HistoryRowRaw | undefined {
-    return this.#before.get(entityRef, ts);
+  /** The last change before `ts` (the state an entity was in at that moment), as one full record. */
+  stateBefore(entityRef: number, ts: number): Buffer | undefined {
+    return this.#before.get(entityRef, ts) ?? undefined;
   }
 
-  /** Changes in [start, end), oldest first; `changesOnly` leaves out attribute-only changes. */
-  changes(entityRef: number, start: number, end: number, changesOnly: boolean): HistoryRowRaw[] {
-    return (changesOnly ? this.#rangeChanges : this.#range).all(entityRef, start, end);
+  /**
+   * At most `limit` changes in [start, end), oldest first, as records joined by 0x1e (`form`: full or minimal);
+   * `changesOnly` leaves out attribute-only changes.
+   */
+  changes(entityRef: number, start: number, end: number, o: { changesOnly: boolean; form: "full" | "minimal"; limit: number }): Buffer | undefined {
+    return this.#ranges[o.form][o.changesOnly ? 1 : 0].get(entityRef, start, end, o.limit) ?? undefined;
   }
-}
 
-export interface HistoryRowRaw {
-  ts: number;
-  state: string;
-  changedTs: number;
-  attributesRef: number | null;
-  attributes: string | null;
+  /** A stored attribute set's JSON text. */
+  attributes(ref: number): string | undefined {
+    return this.#attributes.get(ref);
+  }
 }
