@@ -35,7 +35,7 @@ export interface HubEvents {
    * A room (HA: area), device or entity was created, changed or removed in the registry. The live API
    * forwards it as HA's `area_registry_updated` / `device_registry_updated` / `entity_registry_updated`.
    */
-  registryUpdated: { registry: "area" | "device" | "entity"; action: "create" | "update" | "remove"; id: string };
+  registryUpdated: { registry: "area" | "device" | "entity"; action: "create" | "update" | "remove"; id: string; name?: string | null };
 }
 
 type Listener<T> = (payload: T) => void;

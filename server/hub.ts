@@ -34,6 +34,7 @@ import { HistoryReader } from "./history/history-reader";
 import { Recorder } from "./history/recorder";
 import { RecorderPolicies } from "./history/recorder-policies";
 import { Retention } from "./history/retention";
+import { WalKeeper } from "./history/wal-checkpointer";
 import { DatabaseStats } from "./history/database-stats";
 import { Logbook } from "./history/logbook";
 import { hubDirectory } from "./history/logbook-directory";
@@ -109,6 +110,8 @@ export class Hub {
   readonly #deps: HubDeps;
   readonly #startedAt = Date.now();
   #started = false;
+  /** The WAL checkpoint thread (history/wal-checkpointer.ts), from start to stop. */
+  #wal: WalKeeper | undefined;
 
   constructor(deps: HubDeps) {
     this.#deps = deps;
@@ -154,7 +157,7 @@ export class Hub {
     this.recorder = new Recorder({ bus: this.bus, db, log: log.child({ module: "recorder" }), commitMs: config.historyCommitMs, now, policy: this.recorderPolicies });
     this.retention = new Retention({
       db,
-      dbFile: deps.dbFile,
+      wal: () => this.#wal,
       log: log.child({ module: "retention" }),
       policies: this.recorderPolicies,
       recorder: this.recorder,
@@ -279,6 +282,9 @@ export class Hub {
   async start(): Promise<void> {
     await this.mqtt.start();
     this.#started = true;
+    if (this.#deps.dbFile !== ":memory:") {
+      this.#wal = await WalKeeper.start({ db: this.#deps.db, file: this.#deps.dbFile, log: this.#deps.log.child({ module: "wal" }) });
+    }
     // Consumers first, discovery last, so retained configs arrive once everyone listens (STYLE §3.4).
     this.live.start();
     this.recorderPolicies.start();
@@ -330,6 +336,8 @@ export class Hub {
     await this.retention.stop();
     await this.databaseStats.stop();
     await this.recorder.stop();
+    await this.#wal?.stop();
+    this.#wal = undefined;
     this.recorderPolicies.stop();
     // A clean stop does not fire a will (and the embedded broker dies with us): say it ourselves.
     await this.mqtt.publish(this.birthTopic, "offline", { qos: 1, retain: false }).catch(() => undefined);

@@ -11,13 +11,7 @@
 //                    skipped), emits {ev:"history-based"}
 //   history-verify   commits what the recorder holds, then emits {ev:"history-verified"}: rows in state_history
 //                    against the rows at the base plus every change made since (each one must be a row)
-//
-// BENCH_HISTORY_CHECKPOINT=worker (an experiment, not what the hub does): SQLite's automatic WAL checkpoint off on
-// the hub's connection and a worker thread of ours checkpointing (PASSIVE) every second instead, as retention does
-// while it purges, to see how much of the event-loop delay the checkpoints inside the recorder's commits cause.
-import { createRequire } from "node:module";
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
 import type { HubDatabase } from "@/db/open-database";
 import type { Hub } from "@/server/hub";
 
@@ -63,19 +57,6 @@ export class HistoryProbe {
       if (newState !== null && !(oldState === null && newState.state === "unknown")) this.#recordable++;
     });
     this.#delay.enable();
-    if (process.env.BENCH_HISTORY_CHECKPOINT === "worker") this.#checkpointInWorker(db);
-  }
-
-  #checkpointInWorker(db: HubDatabase): void {
-    db.$client.pragma("wal_autocheckpoint = 0");
-    const source = `
-      const { workerData } = require("node:worker_threads");
-      const db = new (require(workerData.sqlite))(workerData.file, { fileMustExist: true });
-      setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), 1000);`;
-    const sqlite = createRequire(import.meta.url).resolve("better-sqlite3");
-    const worker = new Worker(source, { eval: true, workerData: { sqlite, file: db.$client.name } });
-    worker.on("error", (err) => this.#emit("error", { message: `BENCH_HISTORY_CHECKPOINT: ${err.message}` }));
-    worker.unref();
   }
 
   /** Extra fields for the hub's samples; also tracks the buffer's peak and the slowest commit in the window. */

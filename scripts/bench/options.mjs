@@ -41,7 +41,7 @@ are tried when 10,000/s is not held. disk = bytes per recorded state change on n
 queries = 7 days x 1/min of 20 sensors (+200 others) through HistoryReader.period, one year of hourly statistics
 through StatisticsReader.during, cold and warm. Run only it: npm run bench -- --scenarios history --quick
 (scripts/bench/history*.mjs|ts; ~4 min per round). BENCH_HISTORY_PHASES=ingest (or disk, queries) runs only those
-phases; BENCH_HISTORY_CHECKPOINT=worker moves SQLite's WAL checkpoints to a thread during the ingest (an experiment).
+phases.
 
 Default: ~35-40 min on a 2-core box (ui ~5 of them, history ~13). Loopback only, free ports picked at run time.`;
 

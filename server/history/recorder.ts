@@ -118,7 +118,8 @@ export class Recorder {
       ),
       bus.on("deviceTriggered", (t) => this.#event(t.eventType, t.at, { ...t.data, device_id: t.deviceId }, null)),
       bus.on("registryUpdated", (u) => {
-        if (u.registry === "device" && u.action !== "update") this.#event(`device_${u.action === "create" ? "added" : "removed"}`, this.#now(), { device_id: u.id }, null);
+        // The name as it was: a removed device is no longer there to ask.
+        if (u.registry === "device" && u.action !== "update") this.#event(`device_${u.action === "create" ? "added" : "removed"}`, this.#now(), u.name ? { device_id: u.id, name: u.name } : { device_id: u.id }, null);
       }),
     );
     this.#timer = setInterval(() => void this.commit(), this.#deps.commitMs);

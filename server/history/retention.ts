@@ -2,7 +2,7 @@ import type { HubDatabase } from "@/db/open-database";
 import { END_OF_ENTITY, RetentionQueries, type StateKey, type StateRowKey } from "@/db/queries/retention";
 import { zoneOffsetMinutes } from "@/devices/templates/ha-datetime";
 import type { Logger } from "../logger";
-import { WalCheckpointer } from "./retention-checkpointer";
+import type { WalKeeper } from "./wal-checkpointer";
 import type { Recorder } from "./recorder";
 import type { RecorderPolicies } from "./recorder-policies";
 
@@ -60,8 +60,8 @@ export interface RetentionStatus {
 
 export interface RetentionDeps {
   db: HubDatabase;
-  /** The database file: while purging, a worker thread checkpoints the WAL on its own connection. */
-  dbFile?: string | undefined;
+  /** The hub's WAL checkpoint thread, when it runs: the purge waits for its checkpoints between steps. */
+  wal?: () => WalKeeper | undefined;
   log: Logger;
   policies: Pick<RecorderPolicies, "keepDays" | "isExcluded" | "defaultKeepDays">;
   /** The orphan sweep must not delete a key a buffered row is about to use. */
@@ -109,7 +109,7 @@ export class Retention {
   #sweptOnce = false;
   #sliceStart = 0;
   #report: PurgeReport | undefined;
-  #checkpointer: WalCheckpointer | undefined;
+  #checkpointer: WalKeeper | undefined;
   #lastCheckpoint = 0;
 
   constructor(deps: RetentionDeps) {
@@ -177,13 +177,13 @@ export class Retention {
     };
     this.#report = report;
     this.#sliceStart = performance.now();
-    // SQLite's automatic WAL checkpoint runs inside the commit that crosses its threshold: while purging, a
-    // worker thread checkpoints instead (or, failing that, smaller automatic ones).
+    // SQLite's automatic WAL checkpoint runs inside the commit that crosses its threshold: while purging, the
+    // hub's checkpoint thread checkpoints more often (or, without it, smaller automatic ones).
     const autocheckpoint = this.#q.walAutocheckpoint();
-    const checkpointer = this.#deps.dbFile === undefined ? undefined : await WalCheckpointer.start(this.#deps.dbFile);
-    this.#checkpointer = checkpointer;
+    const checkpointer = this.#deps.wal?.();
+    this.#checkpointer = checkpointer?.alive ? checkpointer : undefined;
     this.#lastCheckpoint = performance.now();
-    this.#q.walAutocheckpoint(checkpointer ? 0 : Math.min(autocheckpoint, PURGE_AUTOCHECKPOINT_PAGES));
+    if (!this.#checkpointer) this.#q.walAutocheckpoint(Math.min(autocheckpoint || PURGE_AUTOCHECKPOINT_PAGES, PURGE_AUTOCHECKPOINT_PAGES));
     this.#sliceStart = performance.now();
     try {
       await this.#purgeRows(report, startedAt);
@@ -201,12 +201,9 @@ export class Retention {
       }
     } finally {
       this.#endSlice();
+      if (this.#checkpointer) await this.#checkpointer.checkpoint();
+      else this.#q.walAutocheckpoint(autocheckpoint);
       this.#checkpointer = undefined;
-      if (checkpointer) {
-        await checkpointer.checkpoint();
-        await checkpointer.stop();
-      }
-      this.#q.walAutocheckpoint(autocheckpoint);
     }
     report.finished_at = this.#deps.now();
     report.duration_ms = Math.round(performance.now() - began);
@@ -215,7 +212,7 @@ export class Retention {
     this.#startupPending = false;
     this.#nextAt = nextLocalTime(this.#deps.now(), this.#deps.timeZone(), PURGE_AT.hour, PURGE_AT.minute);
     this.#deps.log.info(
-      { trigger, removed: report.removed, pagesFreed: report.pages_freed, ms: report.duration_ms, longestStepMs: report.longest_step_ms, walCheckpoints: checkpointer ? "thread" : "sqlite" },
+      { trigger, removed: report.removed, pagesFreed: report.pages_freed, ms: report.duration_ms, longestStepMs: report.longest_step_ms, walCheckpoints: checkpointer?.alive ? "thread" : "sqlite" },
       "history purged",
     );
     return report;

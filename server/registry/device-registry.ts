@@ -214,7 +214,7 @@ export class DeviceRegistry {
     this.#pendingDevices.delete(deviceId);
     this.#scheduleFlush();
     this.#deps.bus.emit("deviceRemoved", { deviceId });
-    this.#deps.bus.emit("registryUpdated", { registry: "device", action: "remove", id: deviceId });
+    this.#deps.bus.emit("registryUpdated", { registry: "device", action: "remove", id: deviceId, name: device.nameByUser ?? device.name });
     return { device, discoveryTopics: topics };
   }
 
@@ -414,7 +414,9 @@ export class DeviceRegistry {
     }
     this.#indexDevice(device);
     for (const otherId of merged) this.#deps.bus.emit("registryUpdated", { registry: "device", action: "remove", id: otherId });
-    if (isNew || changed || merged.length > 0) this.#deps.bus.emit("registryUpdated", { registry: "device", action: isNew ? "create" : "update", id: device.id });
+    if (isNew || changed || merged.length > 0) {
+      this.#deps.bus.emit("registryUpdated", { registry: "device", action: isNew ? "create" : "update", id: device.id, name: device.nameByUser ?? device.name });
+    }
     return device.id;
   }
 
@@ -427,7 +429,7 @@ export class DeviceRegistry {
     this.#pendingDeviceDeletes.add(deviceId);
     this.#scheduleFlush();
     this.#deps.bus.emit("deviceRemoved", { deviceId });
-    this.#deps.bus.emit("registryUpdated", { registry: "device", action: "remove", id: deviceId });
+    this.#deps.bus.emit("registryUpdated", { registry: "device", action: "remove", id: deviceId, name: device.nameByUser ?? device.name });
   }
 
   #indexDevice(device: RegisteredDevice): void {

@@ -7,7 +7,8 @@ import type { TimeWindow } from "./history-load";
 import { loadHistoryPanel, loadLineChart } from "./lazy-chunks";
 
 // A card's way into an entity's history: a small button (and the sparkline) open a dialog with the panel.
-// The panel and uPlot load when the dialog opens (or when the pointer comes near the button), never with the page.
+// The panel and uPlot never load with the page: once it is idle (or when the pointer comes near the button, or
+// the dialog opens, whichever is first), so the first tap finds them there.
 
 const HistoryPanel = dynamic(() => loadHistoryPanel().then((m) => m.HistoryPanel), {
   ssr: false,
@@ -19,6 +20,15 @@ const DAY_MS = 86_400_000;
 function preload(): void {
   void loadHistoryPanel();
   void loadLineChart();
+}
+
+let idlePreload = false;
+/** Once per page load: the history code when the browser has nothing else to do (at most a few seconds on). */
+function preloadWhenIdle(): void {
+  if (idlePreload || typeof window === "undefined") return;
+  idlePreload = true;
+  if ("requestIdleCallback" in window) window.requestIdleCallback(preload, { timeout: 4000 });
+  else setTimeout(preload, 2000);
 }
 
 interface EntityHistoryProps {
@@ -53,6 +63,7 @@ function HistoryDialog({ entityId, name, timeZone, temperatureUnit, view, onClos
 /** Opens an entity's history: `open` for anything tappable, `button` for the card, `dialog` to render once. */
 export function useEntityHistory(p: EntityHistoryProps): { open: () => void; button: ReactNode; dialog: ReactNode } {
   const [view, setView] = useState<TimeWindow | undefined>();
+  useEffect(preloadWhenIdle, []);
   const open = () => {
     performance.mark("hearth:history:open");
     // The panel's first window (24 h) is asked for now, while its code loads: it finds the answer waiting.

@@ -4,6 +4,9 @@ import { coalesceSegments, formatDuration, type TimelineSeries } from "@/devices
 import type { TimeWindow } from "./history-load";
 import { makeTimeFormat } from "./time-format";
 
+/** The least width of a bar (its padding): a shorter state still shows. */
+const MIN_BAR_PX = 8;
+
 /** Discrete states over the window as coloured bars with their words; each bar tells its times when tapped. */
 export function TimelineView({ timelines, view, timeZone }: { timelines: TimelineSeries[]; view: TimeWindow; timeZone: string }) {
   const id = useId();
@@ -17,10 +20,13 @@ export function TimelineView({ timelines, view, timeZone }: { timelines: Timelin
         // Runs of bars narrower than a sixth of a percent merge, so a flapping sensor stays a few hundred bars.
         const segments = coalesceSegments(t.segments, view, span / 600);
         const nameId = `${id}-t${row}`;
+        // An entity recorded only lately: say since when, rather than leave most of the row looking empty.
+        const since = segments[0] && segments[0].start - view.start > span / 50 ? segments[0].start : undefined;
         return (
           <div className="timeline-row" key={t.entityId}>
             <p className="timeline-name" id={nameId}>
               {t.name}
+              {since !== undefined && <span className="muted timeline-since"> · recorded since {time.full(since)}</span>}
             </p>
             {segments.length === 0 ? (
               <p className="muted small">No states in this range.</p>
@@ -32,7 +38,8 @@ export function TimelineView({ timelines, view, timeZone }: { timelines: Timelin
                     <li
                       key={s.start}
                       className={`timeline-seg tone-${s.tone}`}
-                      style={{ left: pct(s.start - view.start), width: pct(s.end - s.start) }}
+                      // A bar of a few seconds at the right edge stays in view: its left edge moves in by its least width.
+                      style={{ left: `min(${pct(s.start - view.start)}, calc(100% - ${MIN_BAR_PX}px))`, width: pct(s.end - s.start) }}
                       title={`${s.label} · ${when}`}
                       onClick={() => setReadout(`${t.name}: ${s.label} · ${when}`)}
                     >
