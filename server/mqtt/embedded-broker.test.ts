@@ -162,3 +162,34 @@ describe("embedded broker shutdown", () => {
     expect(t.broker.stats().connected).toBe(false);
   });
 });
+
+describe("broker thread to hub", () => {
+  it("hands a burst of messages over in order, a few milliseconds of handling per event-loop turn", async () => {
+    const t = await hubWith({ HEARTH_MQTT_ANONYMOUS: "true" });
+    const got: number[] = [];
+    // A slow subscriber: 1 ms of work per message.
+    await t.broker.subscribe("burst/#", (m) => {
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      got.push(Number(m.payload.toString()));
+    });
+    let last = performance.now();
+    let worstGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+    }, 1);
+    try {
+      const c = await connect(t.mqttUrl);
+      const N = 400;
+      for (let i = 0; i < N; i++) c.publish(`burst/${i % 7}`, String(i));
+      await waitFor(() => got.length === N, 15_000);
+      expect(got).toEqual(Array.from({ length: N }, (_, i) => i));
+    } finally {
+      clearInterval(ticker);
+    }
+    // Handled in one go, the batch would hold the loop for hundreds of milliseconds.
+    expect(worstGap).toBeLessThan(100);
+  });
+});

@@ -23,6 +23,8 @@ export interface WorkerBrokerDeps {
 }
 
 const START_TIMEOUT_MS = 30_000;
+/** Handling of the broker thread's posts per event-loop turn before the rest waits for the next one. */
+const TURN_BUDGET_MS = 4;
 const STOP_TIMEOUT_MS = 4_000;
 
 /**
@@ -58,6 +60,11 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
   readonly #clients = new Map<string, MqttClientInfo>();
   readonly #sockets = new Map<number, WebSocket>();
   #worker: Worker | undefined;
+  /** Posts from the broker thread not handled yet (#inbox), the next one's index, and where its batch stands. */
+  #queue: FromBroker[] = [];
+  #queueHead = 0;
+  #batchPos = 0;
+  #draining = false;
   #listeners: ListenerInfo[] = [];
   #stats: MqttStats = { mode: "embedded", connected: false, clients: 0, messagesPerSecond: 0, messagesTotal: 0 };
   #wss: WebSocketServer | undefined;
@@ -85,7 +92,7 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
             clearTimeout(timer);
             reject(new HubError(msg.code as HubErrorCode, msg.message));
           } else {
-            this.#onMessage(msg);
+            this.#inbox(msg);
           }
         });
         worker.once("error", (err) => {
@@ -122,17 +129,54 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
     this.#deps.onCrash(err);
   }
 
-  #onMessage(msg: FromBroker): void {
-    switch (msg.type) {
-      case "messages":
-        for (const { subId, message } of msg.batch) {
+  /**
+   * Everything from the broker thread, in its order, at most TURN_BUDGET_MS of handling per event-loop turn.
+   * Node hands over all the thread's queued posts in one go, and a busy second brings batches of 1024 messages
+   * (each one state changes, history rows, live updates): handled at once they held the loop 20 ms and more,
+   * and every timer, HTTP request and WebSocket waited. The rest waits its turn behind a setImmediate.
+   */
+  #inbox(msg: FromBroker): void {
+    this.#queue.push(msg);
+    if (!this.#draining) this.#drain();
+  }
+
+  #drain(): void {
+    this.#draining = true;
+    const began = performance.now();
+    let handled = 0;
+    while (this.#queueHead < this.#queue.length) {
+      const msg = this.#queue[this.#queueHead]!;
+      if (msg.type === "messages") {
+        const batch = msg.batch;
+        while (this.#batchPos < batch.length) {
+          const { subId, message } = batch[this.#batchPos++]!;
           try {
             this.#handlers.get(subId)?.(fromWire(message));
           } catch (err) {
             this.#deps.log.error({ err, topic: message.topic }, "mqtt message handler failed");
           }
+          if (++handled % 16 === 0 && performance.now() - began > TURN_BUDGET_MS) {
+            setImmediate(() => this.#drain());
+            return;
+          }
         }
-        return;
+        this.#batchPos = 0;
+      } else {
+        try {
+          this.#onMessage(msg);
+        } catch (err) {
+          this.#deps.log.error({ err, type: msg.type }, "handling the broker thread's message failed");
+        }
+      }
+      this.#queue[this.#queueHead++] = undefined!;
+    }
+    this.#queue = [];
+    this.#queueHead = 0;
+    this.#draining = false;
+  }
+
+  #onMessage(msg: Exclude<FromBroker, { type: "messages" }>): void {
+    switch (msg.type) {
       case "tapEvents":
         for (const { tapId, event } of msg.batch) {
           try {
