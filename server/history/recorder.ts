@@ -42,7 +42,7 @@ export interface RecorderStatus {
 /** Stored attribute text per attributes object: the state store reuses an object while nothing in it changes. */
 type AttributeKeys = WeakMap<object, number>;
 
-const DEFAULT_SLICE_MS = 4;
+const DEFAULT_SLICE_MS = 3;
 const MIN_SLICE_ROWS = 64;
 const MAX_SLICE_ROWS = 20_000;
 const DEFAULT_MAX_PENDING = 500_000;

@@ -24,7 +24,7 @@ export interface WorkerBrokerDeps {
 
 const START_TIMEOUT_MS = 30_000;
 /** Handling of the broker thread's posts per event-loop turn before the rest waits for the next one. */
-const TURN_BUDGET_MS = 4;
+const TURN_BUDGET_MS = 3;
 const STOP_TIMEOUT_MS = 4_000;
 
 /**
