@@ -30,14 +30,17 @@ export const HTTP_STATUS_BY_CODE: Record<HubErrorCode, number> = {
 export class HubError extends Error {
   readonly code: HubErrorCode;
   readonly isHubError = true;
-  constructor(code: HubErrorCode, message: string, options?: ErrorOptions) {
+  /** Structured detail for the error body (a rule's issues, each with its path), besides the message. */
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: HubErrorCode, message: string, options?: ErrorOptions & { details?: Record<string, unknown> }) {
     super(message, options);
     this.name = "HubError";
     this.code = code;
+    this.details = options?.details;
   }
 }
 
-export function isHubError(err: unknown): err is { code: HubErrorCode; message: string; isHubError: true } {
+export function isHubError(err: unknown): err is { code: HubErrorCode; message: string; isHubError: true; details?: Record<string, unknown> } {
   return typeof err === "object" && err !== null && (err as { isHubError?: unknown }).isHubError === true;
 }
 

@@ -29,6 +29,10 @@ export interface HubEvents {
   };
   /** HA's call_service: a service ran for these entities (after the targets were checked), in this context. */
   serviceCalled: { domain: string; service: string; data: Record<string, unknown>; context: HaContext; at: number };
+  /** Any other HA event: fired by an automation's `event` action; `event` triggers listen for it. */
+  haEvent: { eventType: string; data: Record<string, unknown>; context: HaContext; at: number };
+  /** HA's automation_triggered: a rule's run began, in this context (its service calls carry it). */
+  automationTriggered: { automationId: string; name: string; source: string; context: HaContext; at: number };
   /** A device trigger or tag scanner fired (device_automation / tag), or an event entity received an event. */
   deviceTriggered: { slotKey: string; deviceId: string | null; eventType: string; data: Record<string, unknown>; at: number };
   /**

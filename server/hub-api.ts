@@ -1,5 +1,7 @@
 import type { BatteryReading, HealthCounts, HealthProblem, LinkReading } from "@/devices/health/device-health";
 import type { HistoryPeriodQuery, HistoryState } from "./history/history-reader";
+import type { AutomationView, SaveInput as AutomationSaveInput } from "./automations/automation-engine";
+import type { RuleTrace as AutomationTrace } from "./automations/rule-runtime";
 import type { RecorderStatus } from "./history/recorder";
 import type { DatabaseStatsView } from "./history/database-stats";
 import type { RecorderPolicyPatch, RecorderPolicyView } from "./history/recorder-policies";
@@ -52,6 +54,9 @@ export interface OnboardingInput {
   locationName: string;
   timeZone: string;
   unitSystem: UnitSystem;
+  /** Where the home is, for sun triggers and conditions. */
+  latitude?: number;
+  longitude?: number;
 }
 
 /** A new session: the secret goes into an HttpOnly cookie and nowhere else. */
@@ -410,7 +415,11 @@ export interface ServiceCallInput {
   service: string;
   data: Record<string, unknown>;
   userId: string | null;
+  /** The caller's context (an automation run's): the change it causes carries it, so the logbook can say who. */
+  context?: HaContext;
 }
+
+export type { AutomationView, AutomationSaveInput, AutomationTrace };
 
 export interface HubApi {
   /** GET /api/health: liveness, no auth. */
@@ -491,6 +500,23 @@ export interface HubApi {
   states: {
     list(): HaState[];
     find(entityId: string): HaState | undefined;
+  };
+  /** Automations in HA's format (server/automations): stored as written, with revisions and traces. */
+  automations: {
+    list(): AutomationView[];
+    get(id: string): AutomationView;
+    /** From YAML or JSON text; invalid rules are `unprocessable` (422) with every issue's path. */
+    create(input: AutomationSaveInput): Promise<AutomationView>;
+    update(id: string, input: AutomationSaveInput): Promise<AutomationView>;
+    remove(id: string, by: string | null): Promise<void>;
+    setEnabled(id: string, enabled: boolean): Promise<AutomationView>;
+    /** Runs it now (conditions skipped unless asked); answers the run id. */
+    run(id: string, opts?: { skipConditions?: boolean; variables?: Record<string, unknown>; userId?: string | null }): string;
+    traces(id: string): AutomationTrace[];
+    revisions(id: string): Array<{ revision: number; saved_at: string; saved_by: string | null; action: string; format: "yaml" | "json"; source: string }>;
+    restore(id: string, revision: number, by: string | null): Promise<AutomationView>;
+    /** A webhook call (POST /api/webhook/<id>); answers whether a rule took it. */
+    webhook(webhookId: string, req: { method: string; body: string; json: unknown; query: Record<string, string>; local: boolean }): boolean;
   };
   services: {
     /** Runs a service; answers with the states it changed (HA's POST /api/services). */

@@ -35,6 +35,8 @@ import { Recorder } from "./history/recorder";
 import { RecorderPolicies } from "./history/recorder-policies";
 import { Retention } from "./history/retention";
 import { WalKeeper } from "./history/wal-checkpointer";
+import { AutomationEngine } from "./automations/automation-engine";
+import { systemClock, type Clock } from "./automations/clock";
 import { DatabaseStats } from "./history/database-stats";
 import { Logbook } from "./history/logbook";
 import { hubDirectory } from "./history/logbook-directory";
@@ -59,6 +61,8 @@ export interface HubDeps {
   now?: () => number;
   /** The HTTP listener, once bound, for the status page. */
   httpListener?: () => ListenerView | undefined;
+  /** The automations' clock (tests drive a manual one; default the system clock). */
+  clock?: Clock;
 }
 
 /** The composition root: builds every module, starts them in dependency order and stops them in reverse. */
@@ -96,6 +100,7 @@ export class Hub {
   readonly deviceHealth: DeviceHealthService;
   readonly discovery: DiscoveryService;
   readonly services: ServiceCaller;
+  readonly automations: AutomationEngine;
   readonly views: DeviceViews;
   /** Rooms (HA areas), device and entity placement, suggested_area. */
   readonly rooms: RoomRegistry;
@@ -198,6 +203,21 @@ export class Hub {
     this.rooms = new RoomRegistry({ db, bus: this.bus, log: log.child({ module: "rooms" }), devices: this.registry, settings: this.entitySettings });
     this.services = new ServiceCaller({ mqtt: this.mqtt, registry: this.registry, states: this.states, areas: this.rooms });
     this.views = new DeviceViews(this.registry, this.states, this.entitySettings);
+    this.automations = new AutomationEngine({
+      db,
+      bus: this.bus,
+      mqtt: this.mqtt,
+      log: log.child({ module: "automations" }),
+      clock: deps.clock ?? systemClock,
+      state: (entityId) => this.states.find(entityId),
+      callService: (input) => this.services.call(input),
+      deviceEntities: (deviceId) => this.registry.entitiesOfDevice(deviceId).flatMap((e) => (e.entityId ? [e.entityId] : [])),
+      timeZone: () => findHome(db)?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      location: () => {
+        const h = findHome(db);
+        return h && h.latitude !== null && h.longitude !== null ? { latitude: h.latitude, longitude: h.longitude } : undefined;
+      },
+    });
     this.logbook = new Logbook({
       db,
       now,
@@ -300,7 +320,11 @@ export class Hub {
     this.pairing.start();
     // Subscribes to discovery; the birth message goes out once the retained replay is quiet (DISCOVERY.md §11).
     await this.discovery.start();
-    const replayDone = () => this.states.startupReplayDone();
+    const replayDone = () => {
+      this.states.startupReplayDone();
+      // After the retained replay: rules see states as they are, and `homeassistant: start` means ready.
+      if (this.#started) this.automations.start().catch((err: unknown) => this.#deps.log.error({ err }, "starting automations failed"));
+    };
     void this.discovery.settled.then(replayDone, replayDone);
   }
 
@@ -325,6 +349,7 @@ export class Hub {
     this.explorerStream.close();
     if (!this.#started) return;
     this.#started = false;
+    await this.automations.stop();
     await this.pairing.stop();
     await this.discovery.stop();
     this.rooms.stop();
@@ -499,6 +524,19 @@ export class Hub {
       services: {
         call: (input) => this.services.call(input),
         list: () => this.services.list(),
+      },
+      automations: {
+        list: () => this.automations.list(),
+        get: (id) => this.automations.get(id),
+        create: (input) => this.automations.create(input),
+        update: (id, input) => this.automations.update(id, input),
+        remove: (id, by) => this.automations.remove(id, by),
+        setEnabled: (id, enabled) => this.automations.setEnabled(id, enabled),
+        run: (id, opts) => this.automations.run(id, opts),
+        traces: (id) => this.automations.traces(id),
+        revisions: (id) => this.automations.revisions(id),
+        restore: (id, revision, by) => this.automations.restore(id, revision, by),
+        webhook: (id, req) => this.automations.webhook(id, req),
       },
       devices: {
         list: () => this.views.devices(),

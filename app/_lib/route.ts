@@ -22,8 +22,8 @@ export interface AuthedRouteContext<P> extends RouteContext<P> {
 type Handler<C> = (ctx: C) => Promise<Response | object | undefined> | Response | object | undefined;
 
 /** An error response in the contract's shape: {"error": {"code", "message"}}. */
-export function errorResponse(code: HubErrorCode, message: string, status = HTTP_STATUS_BY_CODE[code]): NextResponse {
-  return NextResponse.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
+export function errorResponse(code: HubErrorCode, message: string, status = HTTP_STATUS_BY_CODE[code], details?: Record<string, unknown>): NextResponse {
+  return NextResponse.json({ error: { code, message, ...details } }, { status, headers: { "Cache-Control": "no-store" } });
 }
 
 function principalOf(api: HubApi, req: NextRequest): Principal | undefined {
@@ -62,7 +62,7 @@ function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Hand
       if (result === undefined) return new NextResponse(null, { status: 204 });
       return NextResponse.json(result, { headers: { "Cache-Control": "no-store" } });
     } catch (err) {
-      if (isHubError(err)) return errorResponse(err.code, err.message);
+      if (isHubError(err)) return errorResponse(err.code, err.message, undefined, err.details);
       api?.logger.error({ err, method: req.method, path: req.nextUrl.pathname }, "route failed");
       return errorResponse("internal", "internal error");
     }

@@ -38,6 +38,8 @@ export interface Home {
   timeZone: string;
   unitSystem: "metric" | "us_customary";
   createdAt: number;
+  latitude: number | null;
+  longitude: number | null;
 }
 
 const userColumns = {
@@ -209,6 +211,8 @@ export function findHome(db: HubDatabase): Home | undefined {
       timeZone: home.timeZone,
       unitSystem: home.unitSystem,
       createdAt: home.createdAt,
+      latitude: home.latitude,
+      longitude: home.longitude,
     })
     .from(home)
     .where(eq(home.id, 1))
@@ -220,7 +224,7 @@ export function upsertHome(db: HubDatabase, h: Home): void {
     .values({ id: 1, ...h })
     .onConflictDoUpdate({
       target: home.id,
-      set: { locationName: h.locationName, timeZone: h.timeZone, unitSystem: h.unitSystem },
+      set: { locationName: h.locationName, timeZone: h.timeZone, unitSystem: h.unitSystem, latitude: h.latitude, longitude: h.longitude },
     })
     .run();
 }

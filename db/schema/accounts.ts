@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -57,4 +57,7 @@ export const home = sqliteTable("home", {
   timeZone: text("time_zone").notNull(),
   unitSystem: text("unit_system", { enum: ["metric", "us_customary"] }).notNull(),
   createdAt: integer("created_at").notNull(),
+  /** Where the home is, for sun triggers and conditions; null until set. */
+  latitude: real("latitude"),
+  longitude: real("longitude"),
 });

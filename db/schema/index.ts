@@ -5,3 +5,4 @@ export * from "./discovery";
 export * from "./health";
 export * from "./history";
 export * from "./statistics";
+export * from "./automations";

@@ -37,6 +37,9 @@ export const onboardingSchema = z.object({
   locationName: z.string().trim().min(1, "home name is required").max(100),
   timeZone: timeZoneSchema,
   unitSystem: z.enum(["metric", "us_customary"]),
+  /** Where the home is (sun triggers and conditions); optional, settable later. */
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -102,6 +105,8 @@ export class AccountService {
         timeZone: data.timeZone,
         unitSystem: data.unitSystem,
         createdAt: this.#now(),
+        latitude: data.latitude ?? null,
+        longitude: data.longitude ?? null,
       });
       return created;
     });

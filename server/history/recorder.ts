@@ -117,6 +117,9 @@ export class Recorder {
         this.#event("call_service", call.at, { domain: call.domain, service: call.service, service_data: call.data }, call.context),
       ),
       bus.on("deviceTriggered", (t) => this.#event(t.eventType, t.at, { ...t.data, device_id: t.deviceId }, null)),
+      bus.on("automationTriggered", (a) =>
+        this.#event("automation_triggered", a.at, { name: a.name, entity_id: `automation.${a.automationId}`, source: a.source }, a.context),
+      ),
       bus.on("registryUpdated", (u) => {
         // The name as it was: a removed device is no longer there to ask.
         if (u.registry === "device" && u.action !== "update") this.#event(`device_${u.action === "create" ? "added" : "removed"}`, this.#now(), u.name ? { device_id: u.id, name: u.name } : { device_id: u.id }, null);

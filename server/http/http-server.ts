@@ -27,11 +27,16 @@ const SECURITY_HEADERS: Record<string, string> = {
   "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 };
 
+/** Request header carrying the TCP peer's address to route handlers (Next does not expose the socket). */
+export const PEER_HEADER = "x-hearth-peer-address";
+
 /** One node:http server: our WebSocket paths are claimed here, everything else goes to Next. */
 export function createHttpServer(deps: HttpServerDeps): http.Server {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // Set our headers before Next handles the request: Next may have sent its own by the time it resolves.
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    // The peer's address for routes that answer the home network only (webhooks); a client cannot set it.
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
     const route = deps.routes?.[(req.url ?? "/").split("?")[0] ?? "/"];
     Promise.resolve((route ?? deps.handleRequest)(req, res)).catch((err: unknown) => {
       deps.log.error({ err, url: req.url }, "request failed");

@@ -38,7 +38,7 @@ export class ServiceCaller {
     this.#deps = deps;
   }
 
-  async call({ domain, service, data, userId }: ServiceCallInput): Promise<HaState[]> {
+  async call({ domain, service, data, userId, context }: ServiceCallInput): Promise<HaState[]> {
     if (domain === "mqtt") {
       if (service !== "publish") throw new HubError("invalid_input", `service mqtt.${service} not found`);
       const parsed = mqttPublishSchema.safeParse(data);
@@ -59,7 +59,7 @@ export class ServiceCaller {
       const changed: HaState[] = [];
       for (const [d, ids] of byDomain) {
         if (!isComponent(d) || !Object.hasOwn(PLATFORMS[d].services, service)) continue;
-        changed.push(...(await this.#deps.states.callService(d, service, ids, rest, userId)));
+        changed.push(...(await this.#deps.states.callService(d, service, ids, rest, userId, context)));
       }
       return changed;
     }
@@ -69,7 +69,7 @@ export class ServiceCaller {
       ? this.#deps.states.list().map((s) => s.entity_id).filter((id) => id.startsWith(`${domain}.`))
       : [...targets, ...fromDevices.filter((id) => id.startsWith(`${domain}.`))];
     if (ids.length === 0) throw new HubError("invalid_input", "entity_id is required (a string or a list)");
-    return this.#deps.states.callService(domain, service, ids, rest, userId);
+    return this.#deps.states.callService(domain, service, ids, rest, userId, context);
   }
 
   /** HA's service list shape (GET /api/services). */

@@ -164,8 +164,7 @@ export class StateStore {
   }
 
   /** Runs a service call for entities of one domain; returns the states it changed. */
-  async callService(domain: string, service: string, entityIds: string[], data: ServiceData, userId: string | null): Promise<HaState[]> {
-    const context = newContext(userId, null, this.#now());
+  async callService(domain: string, service: string, entityIds: string[], data: ServiceData, userId: string | null, context: HaContext = newContext(userId, null, this.#now())): Promise<HaState[]> {
     const targets: Runtime[] = [];
     for (const entityId of entityIds) {
       const rt = this.#byEntityId.get(entityId);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { openDatabase } from "@/db/open-database";
 import { loadConfig } from "../config";
 import { createHttpServer } from "../http/http-server";
+import type { Clock } from "../automations/clock";
 import { Hub } from "../hub";
 import type { WorkerBroker } from "../mqtt/worker-broker";
 import { createLogger } from "../logger";
@@ -43,6 +44,8 @@ export interface TestHubOptions {
   logs?: Array<Record<string, unknown>>;
   /** The hub's clock for states and device health (a test moves it instead of sleeping). */
   now?: () => number;
+  /** The automations' clock (a ManualClock: delays, `for:` and time triggers move when the test says). */
+  clock?: Clock;
 }
 
 export async function startTestHub(env: Record<string, string> = {}, dataDir?: string, opts: TestHubOptions = {}): Promise<TestHub> {
@@ -60,7 +63,7 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
   const paths = dataPaths(dir);
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
   const tls = readTlsMaterial(config);
-  const hub = new Hub({ config, log, db, dbFile: paths.database, version: "test", tls, now: opts.now });
+  const hub = new Hub({ config, log, db, dbFile: paths.database, version: "test", tls, now: opts.now ?? (opts.clock ? () => opts.clock!.now() : undefined), clock: opts.clock });
   await hub.start();
   const broker = hub.broker;
   if (!broker) throw new Error("startTestHub runs the embedded broker; build a Hub directly to test HEARTH_MQTT_URL");

@@ -11,6 +11,8 @@ const body = z.object({
   location_name: z.string(),
   time_zone: z.string(),
   unit_system: z.enum(["metric", "us_customary"]),
+  latitude: z.number().optional(),
+  longitude: z.number().optional(),
 });
 
 export const GET = publicRoute(({ api }) => ({ done: !api.auth.needsOnboarding() }));
@@ -25,6 +27,8 @@ export const POST = publicRoute(async ({ api, req }) => {
       locationName: input.location_name,
       timeZone: input.time_zone,
       unitSystem: input.unit_system,
+      ...(input.latitude !== undefined ? { latitude: input.latitude } : {}),
+      ...(input.longitude !== undefined ? { longitude: input.longitude } : {}),
     },
     req.headers.get("user-agent"),
   );

@@ -1,0 +1,283 @@
+import type { ConditionResult } from "@/devices/automations/conditions";
+import type { AutomationConfig, Condition, Trigger } from "@/devices/automations/types";
+import type { AutomationQueries } from "@/db/queries/automations";
+import type { HaContext } from "../hub-api";
+import type { Logger } from "../logger";
+import { newContext } from "../state/context";
+import type { Clock } from "./clock";
+import { RunStopped, ScriptRun, StopAction, type RunPorts, type TraceStep } from "./script-run";
+import { attachTrigger, type Hold, type TriggerData, type TriggerPorts } from "./triggers";
+
+export type RunOutcome = "running" | "success" | "failure" | "near_miss" | "stopped" | "aborted";
+
+export interface RuleTrace {
+  run_id: string;
+  automation_id: string;
+  revision: number;
+  started_at: number;
+  finished_at: number | null;
+  outcome: RunOutcome;
+  /** One line for lists: "door opened, conditions passed, 3 steps", "condition failed: sun is up". */
+  summary: string;
+  trigger: TriggerData | null;
+  conditions: ConditionResult | null;
+  steps: TraceStep[];
+  variables: Record<string, unknown>;
+  error: string | null;
+  context: HaContext;
+}
+
+export interface RuleDeps {
+  clock: Clock;
+  log: Logger;
+  store: AutomationQueries;
+  triggerPorts: TriggerPorts;
+  runPorts: Omit<RunPorts, "checkpoint" | "waitForTrigger" | "condition">;
+  conditions(cs: Condition[], variables: Record<string, unknown>): ConditionResult;
+  onTriggered(rule: RuleRuntime, trigger: TriggerData, context: HaContext): void;
+  /** Traces kept per automation and outcome. */
+  keepTraces: number;
+}
+
+/** Fires beyond this many in THROTTLE_WINDOW_MS are dropped and reported: a rule that keeps triggering itself. */
+const THROTTLE_FIRES = 50;
+const THROTTLE_WINDOW_MS = 10_000;
+
+interface LiveRun {
+  id: string;
+  script: ScriptRun;
+  done: Promise<void>;
+}
+
+/** One automation at run time: its triggers attached, its runs by mode, each run traced. */
+export class RuleRuntime {
+  readonly config: AutomationConfig;
+  readonly revision: number;
+  readonly #deps: RuleDeps;
+  readonly #detach: Array<() => void> = [];
+  readonly #runs = new Map<string, LiveRun>();
+  readonly #queue: Array<() => void> = [];
+  #fires: number[] = [];
+  #throttledReported = false;
+  #seq = 0;
+
+  constructor(config: AutomationConfig, revision: number, deps: RuleDeps) {
+    this.config = config;
+    this.revision = revision;
+    this.#deps = deps;
+  }
+
+  get running(): number {
+    return this.#runs.size;
+  }
+
+  /** Attaches the triggers; holds a restart interrupted go on. Answers the errors of triggers that could not attach. */
+  async attach(restoredHolds: Map<string, Hold>): Promise<string[]> {
+    const errors: string[] = [];
+    const vars = { ...this.config.triggerVariables };
+    for (const [i, t] of this.config.triggers.entries()) {
+      if (!t.enabled) continue;
+      try {
+        const detach = await attachTrigger(t, i, vars, this.#deps.triggerPorts, {
+          fire: (data) => this.fire(data),
+          hold: (key, dueAt, data) => this.#hold(`${i}:${key}`, dueAt, data),
+          restored: new Map([...restoredHolds].filter(([k]) => k.startsWith(`${i}:`)).map(([k, h]) => [k.slice(String(i).length + 1), { ...h, key: k.slice(String(i).length + 1) }])),
+        });
+        this.#detach.push(detach);
+      } catch (err) {
+        errors.push(`triggers[${i}]: ${(err as Error).message}`);
+      }
+    }
+    return errors;
+  }
+
+  /** Detaches triggers and stops runs (their waits stay stored when `keepPending`, to resume after a restart). */
+  async detach(keepPending: boolean): Promise<void> {
+    for (const d of this.#detach.splice(0)) d();
+    this.#queue.length = 0;
+    const runs = [...this.#runs.values()];
+    for (const r of runs) {
+      if (keepPending) (r as LiveRun & { keep?: boolean }).keep = true;
+      r.script.stop();
+    }
+    await Promise.allSettled(runs.map((r) => r.done));
+  }
+
+  /** A trigger fired (or a person ran the rule): a run by the rule's mode, or a near miss. */
+  fire(trigger: TriggerData, opts: { skipConditions?: boolean; context?: HaContext } = {}): string | undefined {
+    const now = this.#deps.clock.now();
+    this.#fires = this.#fires.filter((t) => now - t < THROTTLE_WINDOW_MS);
+    if (this.#fires.length >= THROTTLE_FIRES) {
+      if (!this.#throttledReported) {
+        this.#throttledReported = true;
+        this.#deps.log.warn({ automation: this.config.id }, `automation triggered more than ${THROTTLE_FIRES} times in ${THROTTLE_WINDOW_MS / 1000} s: throttled (does it trigger itself?)`);
+        this.#trace(this.#newTrace(trigger, newContext(null, null, now)), "near_miss", `throttled: more than ${THROTTLE_FIRES} triggers in ${THROTTLE_WINDOW_MS / 1000} s`);
+      }
+      return undefined;
+    }
+    this.#throttledReported = false;
+    this.#fires.push(now);
+    const context = opts.context ?? newContext(null, null, now);
+    const trace = this.#newTrace(trigger, context);
+    const variables = this.#variables(trigger, trace);
+    if (!opts.skipConditions && this.config.conditions.length > 0) {
+      const r = this.#deps.conditions(this.config.conditions, variables);
+      trace.conditions = r;
+      if (!r.ok) {
+        this.#trace(trace, "near_miss", `${describeTrigger(trigger)}; condition failed: ${r.reason}`);
+        return trace.run_id;
+      }
+    }
+    const mode = this.config.mode;
+    if (this.#runs.size > 0) {
+      if (mode === "single") return this.#exceeded(trace, "already running (mode: single)");
+      if (mode === "restart") for (const r of this.#runs.values()) r.script.stop();
+      if ((mode === "queued" || mode === "parallel") && this.#runs.size + this.#queue.length >= this.config.max) return this.#exceeded(trace, `already ${this.config.max} runs (max)`);
+      if (mode === "queued") {
+        this.#queue.push(() => this.#start(trace, variables, undefined));
+        return trace.run_id;
+      }
+    }
+    this.#deps.onTriggered(this, trigger, context);
+    this.#start(trace, variables, undefined);
+    return trace.run_id;
+  }
+
+  /** Continues a run that waited when the hub stopped. */
+  resume(saved: { trace: RuleTrace; path: string[]; dueAt: number | null; variables: Record<string, unknown> }): void {
+    // The step it waited in runs again from where it was (its stored copy would show it twice).
+    const waitingAt = ["actions", ...saved.path].join("/");
+    const trace = { ...saved.trace, outcome: "running" as const, steps: saved.trace.steps.filter((st) => st.path !== waitingAt) };
+    this.#start(trace, saved.variables, { path: saved.path, dueAt: saved.dueAt });
+  }
+
+  #start(trace: RuleTrace, variables: Record<string, unknown>, resume: { path: string[]; dueAt: number | null } | undefined): void {
+    const pendingId = `run:${trace.run_id}`;
+    const ports: RunPorts = {
+      ...this.#deps.runPorts,
+      condition: (cs, vars) => this.#deps.conditions(cs, vars),
+      waitForTrigger: (triggers, vars, until, stopped) => this.#waitForTrigger(triggers, vars, until, stopped),
+      checkpoint: (path, dueAt, vars) => {
+        if (path === null) return this.#deps.store.removePending(pendingId);
+        const state = JSON.stringify({ trace: { ...trace, steps: script.steps }, path: path.slice(1), dueAt, variables: vars, revision: this.revision });
+        this.#deps.store.putPending({ id: pendingId, automationId: this.config.id, kind: "run", dueAt, state, createdAt: trace.started_at });
+        // The trace shows where the run waits while it waits.
+        trace.steps = script.steps;
+        this.#trace(trace, "running", `${describeTrigger(trace.trigger)}; waiting at ${path.join("/")}${dueAt === null ? "" : ` until ${new Date(dueAt).toISOString()}`}`);
+      },
+    };
+    const script = new ScriptRun(ports, variables, trace.context);
+    if (resume) script.steps.push(...trace.steps);
+    this.#trace(trace, "running", `${describeTrigger(trace.trigger)}; running`);
+    const live: LiveRun & { keep?: boolean } = { id: trace.run_id, script, done: Promise.resolve() };
+    live.done = (async () => {
+      let outcome: RunOutcome = "success";
+      let summary = "";
+      try {
+        await script.run(this.config.actions, resume);
+        summary = `${describeTrigger(trace.trigger)}; ran ${script.steps.length} step${script.steps.length === 1 ? "" : "s"}`;
+      } catch (err) {
+        if (err instanceof RunStopped) {
+          outcome = live.keep ? "aborted" : "stopped";
+          summary = live.keep ? "interrupted by the hub stopping; resumes at start" : "stopped (restarted, changed or turned off)";
+        } else if (err instanceof StopAction) {
+          outcome = err.isError ? "failure" : "success";
+          summary = err.message;
+          if (err.isError) trace.error = err.message;
+        } else {
+          outcome = "failure";
+          trace.error = (err as Error).message;
+          summary = `failed: ${trace.error}`;
+          this.#deps.log.warn({ automation: this.config.id, err }, "automation run failed");
+        }
+      }
+      trace.steps = script.steps;
+      trace.variables = redactVariables(script.variables);
+      if (!live.keep) this.#deps.store.removePending(pendingId);
+      this.#trace(trace, outcome, summary);
+      this.#runs.delete(trace.run_id);
+      this.#queue.shift()?.();
+    })();
+    this.#runs.set(trace.run_id, live);
+  }
+
+  async #waitForTrigger(triggers: Trigger[], vars: Record<string, unknown>, until: number | undefined, stopped: Promise<void>): Promise<TriggerData | null> {
+    const detach: Array<() => void> = [];
+    try {
+      return await new Promise<TriggerData | null>((resolve) => {
+        void stopped.then(() => resolve(null));
+        if (until !== undefined) detach.push(this.#deps.clock.at(until, () => resolve(null)));
+        void Promise.all(
+          triggers.map((t, i) =>
+            attachTrigger(t, i, vars, this.#deps.triggerPorts, { fire: (data) => resolve(data) }).then(
+              (d) => detach.push(d),
+              () => undefined,
+            ),
+          ),
+        );
+      });
+    } finally {
+      for (const d of detach) d();
+    }
+  }
+
+  #hold(key: string, dueAt: number | null, data: TriggerData | null): void {
+    const id = `hold:${this.config.id}:${key}`;
+    if (dueAt === null || data === null) this.#deps.store.removePending(id);
+    else this.#deps.store.putPending({ id, automationId: this.config.id, kind: "hold", dueAt, state: JSON.stringify({ key, dueAt, data }), createdAt: this.#deps.clock.now() });
+  }
+
+  #exceeded(trace: RuleTrace, why: string): undefined {
+    if (this.config.maxExceeded !== "silent") this.#deps.log.warn({ automation: this.config.id }, `automation not run: ${why}`);
+    this.#trace(trace, "near_miss", `${describeTrigger(trace.trigger)}; not run: ${why}`);
+    return undefined;
+  }
+
+  #variables(trigger: TriggerData, trace: RuleTrace): Record<string, unknown> {
+    const base: Record<string, unknown> = { ...this.config.triggerVariables, this: { entity_id: `automation.${this.config.id}`, attributes: { friendly_name: this.config.alias, id: this.config.id } }, trigger };
+    try {
+      const rendered = this.#deps.runPorts.render(this.config.variables, base) as Record<string, unknown>;
+      return { ...base, ...rendered };
+    } catch (err) {
+      trace.error = `variables: ${(err as Error).message}`;
+      return base;
+    }
+  }
+
+  #newTrace(trigger: TriggerData | null, context: HaContext): RuleTrace {
+    const now = this.#deps.clock.now();
+    return { run_id: `${now.toString(36)}-${(this.#seq++).toString(36)}-${context.id.slice(-6)}`, automation_id: this.config.id, revision: this.revision, started_at: now, finished_at: null, outcome: "running", summary: "", trigger, conditions: null, steps: [], variables: {}, error: null, context };
+  }
+
+  #trace(trace: RuleTrace, outcome: RunOutcome, summary: string): void {
+    trace.outcome = outcome;
+    trace.summary = summary;
+    if (outcome !== "running") trace.finished_at = this.#deps.clock.now();
+    try {
+      this.#deps.store.putTrace({ runId: trace.run_id, automationId: trace.automation_id, startedAt: trace.started_at, finishedAt: trace.finished_at, outcome, trace: JSON.stringify(trace) }, this.#deps.keepTraces);
+      if (outcome !== "running") this.#deps.store.markTriggered(this.config.id, trace.started_at, outcome);
+    } catch (err) {
+      this.#deps.log.error({ err, automation: this.config.id }, "storing an automation trace failed");
+    }
+  }
+}
+
+/** The trigger in words, for a trace's summary line. */
+export function describeTrigger(t: TriggerData | null): string {
+  if (!t) return "run by hand";
+  const to = t.to_state as { state?: string } | null | undefined;
+  if (t.platform === "state" && to?.state !== undefined) return `${String(t.entity_id)} became ${to.state}`;
+  if (t.platform === "mqtt") return `message on ${String(t.topic)}`;
+  return t.description || t.platform;
+}
+
+/** Variables for the stored trace: `this` and big values trimmed. */
+function redactVariables(vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    if (k === "this") continue;
+    const text = JSON.stringify(v) ?? "null";
+    out[k] = text.length > 4000 ? `${text.slice(0, 4000)}…` : v;
+  }
+  return out;
+}
