@@ -188,3 +188,100 @@ describe("automations", () => {
     expect(single.map((s) => s.outcome).sort()).toEqual(["near_miss", "success"]);
   });
 });
+
+describe("automations on devices", () => {
+  async function door(t: TestHub, lwt = false): Promise<MqttClient> {
+    const c = await mqtt.connectAsync(t.mqttUrl, { reconnectPeriod: 0, clientId: "front-door", ...(lwt ? { will: { topic: "doors/front/availability", payload: Buffer.from("offline"), qos: 1, retain: true } } : {}) });
+    clients.push(c);
+    const config = {
+      name: "Door",
+      unique_id: "front_door_contact",
+      device_class: "door",
+      state_topic: "doors/front/state",
+      availability_topic: "doors/front/availability",
+      device: { identifiers: ["front_door"], name: "Front door" },
+    };
+    await c.publishAsync("homeassistant/binary_sensor/front_door/config", JSON.stringify(config), { retain: true, qos: 1 });
+    await c.publishAsync("doors/front/availability", "online", { retain: true, qos: 1 });
+    await c.publishAsync("doors/front/state", "OFF", { retain: true, qos: 1 });
+    await until(() => t.hub.api.states.find("binary_sensor.front_door_door")?.state === "off", "the door's state");
+    return c;
+  }
+
+  it("a `for: 5 minutes` hold survives a restart and fires at the right time", async () => {
+    const clock = new ManualClock(NOON);
+    let t = await hubAt(clock);
+    const d = await door(t);
+    await t.hub.api.automations.create({
+      source: `id: door_left_open
+alias: Door left open
+triggers:
+  - trigger: state
+    entity_id: binary_sensor.front_door_door
+    to: "on"
+    for: { minutes: 5 }
+actions:
+  - action: mqtt.publish
+    data: { topic: alerts/door, payload: "{{ trigger.to_state.name }} open for {{ trigger.for.seconds | int }} s" }
+`,
+      format: "yaml",
+      by: null,
+    });
+    await d.publishAsync("doors/front/state", "ON", { retain: true, qos: 1 });
+    await until(() => t.hub.api.states.find("binary_sensor.front_door_door")?.state === "on", "the door to open");
+    await clock.advance(2 * MINUTE);
+    const dir = t.dataDir;
+    hubs.splice(hubs.indexOf(t), 1);
+    await t.stop();
+    t = await hubAt(clock, dir);
+    const alerts = await client(t, ["alerts/#"]);
+    await until(() => t.hub.api.states.find("binary_sensor.front_door_door")?.state === "on", "the door's state after the restart");
+    await clock.advance(3 * MINUTE - 1000);
+    expect(alerts.got).toEqual([]);
+    await clock.advance(1000);
+    await until(() => alerts.got.length === 1, "the alert");
+    expect(alerts.got[0]![1]).toMatch(/open for 300 s$/);
+  });
+
+  it("a device killed without DISCONNECT fires the offline rule through its will", async () => {
+    const clock = new ManualClock(NOON);
+    const t = await hubAt(clock);
+    const d = await door(t, true);
+    const deviceId = t.hub.api.devices.list().find((x) => x.name === "Front door")!.id;
+    await t.hub.api.automations.create({
+      source: JSON.stringify({
+        id: "door_offline",
+        triggers: [{ trigger: "availability", device_id: deviceId, to: "offline" }],
+        actions: [{ action: "mqtt.publish", data: { topic: "alerts/offline", payload: "{{ trigger.device_id }} went {{ trigger.to }}" } }],
+      }),
+      format: "json",
+      by: null,
+    });
+    const alerts = await client(t, ["alerts/#"]);
+    // The socket drops without a DISCONNECT packet: the broker publishes the will.
+    d.stream.destroy();
+    await until(() => alerts.got.length === 1, "the offline alert");
+    expect(alerts.got[0]).toEqual(["alerts/offline", `${deviceId} went offline`]);
+    const [trace] = t.hub.api.automations.traces("door_offline");
+    expect(trace).toMatchObject({ outcome: "success", trigger: { platform: "availability", to: "offline" } });
+  });
+
+  it("throttles a rule that keeps triggering itself, and says so", async () => {
+    const clock = new ManualClock(NOON);
+    const t = await hubAt(clock);
+    await t.hub.api.automations.create({
+      source: JSON.stringify({ id: "echo", mode: "parallel", max: 100, triggers: [{ trigger: "mqtt", topic: "loop/x" }], actions: [{ action: "mqtt.publish", data: { topic: "loop/x", payload: "again" } }] }),
+      format: "json",
+      by: null,
+    });
+    const src = await client(t, ["loop/x"]);
+    await src.c.publishAsync("loop/x", "start");
+    await until(() => t.hub.api.automations.traces("echo").some((x) => x.summary.startsWith("throttled")), "the throttle");
+    // What was in flight when it stopped still arrives; then nothing more.
+    await new Promise((r) => setTimeout(r, 300));
+    const count = src.got.length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(src.got.length).toBe(count);
+    expect(count).toBeLessThanOrEqual(55);
+  });
+});

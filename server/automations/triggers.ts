@@ -136,8 +136,9 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
       restoreStateHolds(t.entityIds, hooks, (id, hold) => {
         const s = ports.state(id);
         const to = s ? (t.attribute === undefined ? s.state : s.attributes[t.attribute]) : null;
-        // Still in the state it was held for, unchanged since: the hold goes on.
-        if (s && matches(t.to, to) && Date.parse(s.last_changed) <= Date.parse(String((hold.data.to_state as HaState | null)?.last_changed ?? ""))) fireAfter(hold.key, t.for, hold.data, variables);
+        // Still in the state it was held for: the hold goes on. (After a restart the state comes back from the
+        // broker's retained replay, stamped with the replay's time, so last_changed cannot tell more.)
+        if (s && !UNAVAILABLE.has(s.state) && matches(t.to, to)) fireAfter(hold.key, t.for, hold.data, variables);
         else hooks.hold?.(hold.key, null, null);
       });
       break;
