@@ -45,6 +45,9 @@ export interface HomeView {
   locationName: string;
   timeZone: string;
   unitSystem: UnitSystem;
+  /** Where the home is (sun triggers and conditions); null until set. */
+  latitude: number | null;
+  longitude: number | null;
 }
 
 export interface OnboardingInput {
@@ -456,6 +459,8 @@ export interface HubApi {
     revoke(username: string): void;
   };
   home(): HomeView | null;
+  /** Sets (or with null clears) where the home is: sun triggers and conditions need it. */
+  setHomeLocation(location: { latitude: number; longitude: number } | null): Promise<HomeView>;
   /** Recorded history (HA's GET /api/history/period) and the recorder's own state. */
   history: {
     period(query: HistoryPeriodQuery): HistoryState[][];

@@ -1,7 +1,7 @@
 import type { HubDatabase } from "@/db/open-database";
 import { DiscoveryFingerprints } from "@/db/queries/discovery";
 import { databaseSize } from "@/db/open-database";
-import { findHome } from "@/db/queries/accounts";
+import { findHome, upsertHome } from "@/db/queries/accounts";
 import { AccountService } from "./auth/account-service";
 import { WebSocketTokens } from "./auth/websocket-tokens";
 import type { Config } from "./config";
@@ -443,8 +443,8 @@ export class Hub {
           components: ["api", "auth", "mqtt", "onboarding", "websocket_api"],
           config_dir: null,
           state: "RUNNING",
-          latitude: 0,
-          longitude: 0,
+          latitude: home?.latitude ?? 0,
+          longitude: home?.longitude ?? 0,
           elevation: 0,
           currency: "EUR",
           country: null,
@@ -515,7 +515,16 @@ export class Hub {
       },
       home: () => {
         const h = findHome(db);
-        return h ? { locationName: h.locationName, timeZone: h.timeZone, unitSystem: h.unitSystem } : null;
+        return h ? { locationName: h.locationName, timeZone: h.timeZone, unitSystem: h.unitSystem, latitude: h.latitude, longitude: h.longitude } : null;
+      },
+      setHomeLocation: async (location) => {
+        const h = findHome(db);
+        if (!h) throw new HubError("conflict", "the home is not set up yet (onboarding)");
+        if (location && (!(Math.abs(location.latitude) <= 90) || !(Math.abs(location.longitude) <= 180))) throw new HubError("invalid_input", "latitude must be within ±90 and longitude within ±180");
+        upsertHome(db, { ...h, latitude: location?.latitude ?? null, longitude: location?.longitude ?? null });
+        // Sun triggers are scheduled from the location: the rules attach again.
+        await this.automations.reloadAll();
+        return this.api.home()!;
       },
       states: {
         list: () => this.states.list(),

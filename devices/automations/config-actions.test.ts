@@ -69,7 +69,7 @@ describe("service actions", () => {
       { path: "actions[0].action", message: 'not a valid action: "turn on the light" (expected domain.action, e.g. light.turn_on)' },
     ]);
     expect(actionIssues({ action: "light.turn_on", service: "light.turn_on" })).toEqual([
-      { path: "actions[0]", message: "use either 'action' or 'service', not both" },
+      { path: "actions[0].service", message: "use either 'action' or 'service', not both" },
     ]);
     expect(actionIssues({ action: "light.turn_on", target: { entity_id: "kitchen", floor_id: "f1", entity: "x" }, data: "{{ d }}" })).toEqual([
       { path: "actions[0].target.entity_id", message: 'not a valid entity id: "kitchen" (expected domain.name, e.g. light.kitchen)' },
@@ -77,8 +77,9 @@ describe("service actions", () => {
       { path: "actions[0].target.entity", message: "unknown option 'entity'; did you mean 'entity_id'?" },
       { path: "actions[0].data", message: "a template for the whole of data is not supported; template each value instead" },
     ]);
-    expect(actionIssues({ action: "light.turn_on", data: { entity_id: 5 } })).toEqual([
+    expect(actionIssues({ action: "light.turn_on", data: { entity_id: 5 }, data_template: { device_id: ["d1", ""] } })).toEqual([
       { path: "actions[0].data.entity_id", message: "must be an entity id, got 5" },
+      { path: "actions[0].data_template.device_id[1]", message: 'must be an id (device_id), got ""' },
     ]);
     expect(actionIssues({ action: "light.turn_on", targt: {} })).toEqual([{ path: "actions[0].targt", message: "unknown option 'targt'; did you mean 'target'?" }]);
   });
@@ -242,7 +243,10 @@ describe("flow: condition, choose, if, repeat, parallel, sequence", () => {
 describe("actions Hearth does not run or cannot place", () => {
   it("refuses device actions and unknown shapes", () => {
     expect(actionIssues({ device_id: "abc", domain: "light", type: "turn_on" })).toEqual([
-      { path: "actions[0].device_id", message: "'device_id' actions are not supported by Hearth; call an action such as light.turn_on instead" },
+      { path: "actions[0].device_id", message: "device actions are not supported by Hearth; call an action such as light.turn_on instead" },
+    ]);
+    expect(actionIssues({ set_conversation_response: "Done" })).toEqual([
+      { path: "actions[0].set_conversation_response", message: "'set_conversation_response' is not supported by Hearth" },
     ]);
     expect(actionIssues({ servce: "light.turn_on" })).toEqual([
       {

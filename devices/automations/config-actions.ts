@@ -1,7 +1,7 @@
 import { parseCondition, parseConditions } from "./config-conditions";
 import { parseTriggers } from "./config-triggers";
-import { type Ctx, entityOfDomain, Fields, isEntityId, isRecord, listItems, MAX_DEPTH, report, show } from "./config-values";
-import { isTemplate } from "./duration";
+import { isRecord, isTemplate, show } from "./config-shapes";
+import { type Ctx, entityOfDomain, Fields, isEntityId, listItems, MAX_DEPTH, report } from "./config-values";
 import type { Action, Condition, ServiceTarget } from "./types";
 
 /** Actions (HA's script syntax) as helpers/config_validation.py's script_action reads them. */
@@ -69,7 +69,7 @@ function parseAction(ctx: Ctx, raw: unknown, path: string, depth: number): Actio
   const base: Base = { alias: f.string("alias"), enabled: f.enabled(), continueOnError: f.boolean("continue_on_error", false) };
   const parser = PARSERS[key];
   if (!parser) {
-    f.issue(key, `'${key}' actions are not supported by Hearth${key === "device_id" ? "; call an action such as light.turn_on instead" : ""}`);
+    f.issue(key, key === "device_id" ? "device actions are not supported by Hearth; call an action such as light.turn_on instead" : `'${key}' is not supported by Hearth`);
     return undefined;
   }
   const action = parser(f, base, depth);
@@ -123,15 +123,26 @@ function addIds(target: ServiceTarget, key: TargetKey, ids: string[]): void {
   for (const id of ids) if (!list.includes(id)) list.push(id);
 }
 
-/** `data` and legacy `data_template`, merged as HA does (data_template's keys win). */
-function serviceData(f: Fields): Record<string, unknown> {
+/**
+ * `data` and legacy `data_template`, merged as HA does (data_template's keys win). HA merges the target into
+ * the call's data and reads entity_id/device_id/area_id from there, so those keys in data are targets too:
+ * they move into `target`, and data keeps the service's own fields.
+ */
+function serviceData(f: Fields, target: ServiceTarget): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  for (const key of ["data", "data_template"]) {
-    const value = f.raw(key);
+  for (const source of ["data", "data_template"]) {
+    const value = f.raw(source);
     if (value === undefined || value === null) continue;
-    if (isRecord(value)) Object.assign(data, value);
-    else if (isTemplate(value)) f.issue(key, "a template for the whole of data is not supported; template each value instead");
-    else f.issue(key, "must be a mapping (name: value)");
+    if (!isRecord(value)) {
+      const templated = typeof value === "string" && isTemplate(value);
+      f.issue(source, templated ? "a template for the whole of data is not supported; template each value instead" : "must be a mapping (name: value)");
+      continue;
+    }
+    for (const [key, element] of Object.entries(value)) {
+      const targetKey = TARGET_KEYS.find((k) => k === key);
+      if (targetKey) addIds(target, targetKey, targetIds(f.ctx, targetKey, element, `${f.at(source)}.${key}`));
+      else data[key] = element;
+    }
   }
   return data;
 }
@@ -151,22 +162,14 @@ const service: ActionParser = (f, base) => {
     for (const key of TARGET_KEYS) if (t.raw(key) !== undefined) addIds(target, key, targetIds(f.ctx, key, t.raw(key), t.at(key)));
     for (const key of ["floor_id", "label_id"]) if (t.has(key)) t.issue(key, `${key} targets are not supported; list the entities, devices or areas`);
     t.rejectUnknown();
-  } else if (isTemplate(rawTarget)) {
+  } else if (typeof rawTarget === "string" && isTemplate(rawTarget)) {
     f.issue("target", "a template for the whole target is not supported; template entity_id, device_id or area_id instead");
   } else if (rawTarget !== undefined && rawTarget !== null) {
     f.issue("target", "must be a mapping with entity_id, device_id or area_id");
   }
   // Legacy `entity_id:` beside `action:` is a target.
   if (f.raw("entity_id") !== undefined) addIds(target, "entity_id", targetIds(f.ctx, "entity_id", f.raw("entity_id"), f.at("entity_id")));
-
-  // HA merges the target into the call's data and reads entity_id/device_id/area_id from there, so
-  // `data: {entity_id: …}` targets too: move them, leaving data for the service's own fields.
-  const data = serviceData(f);
-  for (const key of TARGET_KEYS) {
-    if (!Object.hasOwn(data, key)) continue;
-    addIds(target, key, targetIds(f.ctx, key, data[key], `${f.at(f.has("data") ? "data" : "data_template")}.${key}`));
-    delete data[key];
-  }
+  const data = serviceData(f, target);
   const responseVariable = f.string("response_variable");
   return serviceName === undefined ? undefined : { ...base, kind: "service", service: serviceName, target, data, responseVariable };
 };

@@ -1,5 +1,5 @@
-import { type Ctx, didYouMean, entityOfDomain, Fields, isRecord, listItems, MAX_DEPTH, parseTimeOfDay, report, show, stateList, stringValue } from "./config-values";
-import { isTemplate } from "./duration";
+import { isRecord, isTemplate, show } from "./config-shapes";
+import { type Ctx, didYouMean, entityOfDomain, Fields, listItems, MAX_DEPTH, parseTimeOfDay, report, stateList, stringValue } from "./config-values";
 import type { Condition } from "./types";
 
 /** Conditions as HA's CONDITION_SCHEMA takes them (helpers/config_validation.py), shorthands expanded. */
@@ -99,7 +99,7 @@ const state: ConditionParser = (f, base) => {
 
 const numericState: ConditionParser = (f, base) => {
   const entityIds = f.entityIds("entity_id");
-  if (!f.has("above") && !f.has("below")) f.issue(undefined, "must contain at least one of above, below");
+  f.atLeastOneOf("above", "below");
   const condition = {
     ...base,
     kind: "numeric_state" as const,
@@ -130,7 +130,7 @@ const time: ConditionParser = (f, base) => {
   const after = timeOrEntity(f, "after");
   const before = timeOrEntity(f, "before");
   const weekdays = f.weekdays("weekday");
-  if (!f.has("after") && !f.has("before") && !f.has("weekday")) f.issue(undefined, "must contain at least one of after, before, weekday");
+  f.atLeastOneOf("after", "before", "weekday");
   return { ...base, kind: "time", after, before, weekdays };
 };
 
@@ -138,7 +138,7 @@ const sun: ConditionParser = (f, base) => {
   const events = ["sunrise", "sunset"] as const;
   const after = f.choice("after", events);
   const before = f.choice("before", events);
-  if (!f.has("after") && !f.has("before")) f.issue(undefined, "must contain at least one of after, before");
+  f.atLeastOneOf("after", "before");
   return { ...base, kind: "sun", after, before, afterOffsetMs: f.offset("after_offset"), beforeOffsetMs: f.offset("before_offset") };
 };
 

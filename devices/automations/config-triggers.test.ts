@@ -39,7 +39,7 @@ describe("trigger basics", () => {
 
   it("refuses both spellings, a missing kind, unknown and unsupported kinds", () => {
     expect(triggerIssues({ trigger: "homeassistant", platform: "homeassistant", event: "start" })).toEqual([
-      { path: "triggers[0]", message: "use either 'trigger' or 'platform', not both" },
+      { path: "triggers[0].platform", message: "use either 'trigger' or 'platform', not both" },
     ]);
     expect(triggerIssues({ entity_id: "light.x" })).toEqual([{ path: "triggers[0].trigger", message: "required (the kind of trigger: state, mqtt, time …)" }]);
     expect(triggerIssues({ trigger: "stat", entity_id: "light.x" })).toEqual([
@@ -112,7 +112,7 @@ describe("state trigger", () => {
 
   it("takes any value for an attribute, numbers written out", () => {
     expect(oneTrigger({ trigger: "state", entity_id: "climate.x", attribute: "temperature", to: 21 })).toMatchObject({ attribute: "temperature", to: ["21"] });
-    expect(oneTrigger({ trigger: "state", entity_id: "light.x", attribute: "on", to: true })).toMatchObject({ to: ["True"] });
+    expect(oneTrigger({ trigger: "state", entity_id: "light.x", attribute: "on", to: true })).toMatchObject({ to: ["true"] });
   });
 
   it("refuses unquoted booleans, from with not_from, bad ids and a missing entity", () => {
@@ -120,7 +120,7 @@ describe("state trigger", () => {
       { path: "triggers[0].to", message: 'must be a string; write it in quotes ("on" or "true")' },
     ]);
     expect(triggerIssues({ trigger: "state", entity_id: "switch.x", from: "on", not_from: "off" })).toEqual([
-      { path: "triggers[0]", message: "use either 'from' or 'not_from', not both" },
+      { path: "triggers[0].not_from", message: "use either 'from' or 'not_from', not both" },
     ]);
     expect(triggerIssues({ trigger: "state", entity_id: ["switch.x", "kitchen light"] })).toEqual([
       { path: "triggers[0].entity_id[1]", message: 'not a valid entity id: "kitchen light" (expected domain.name, e.g. light.kitchen)' },
@@ -175,10 +175,10 @@ describe("time trigger", () => {
 
   it("reports bad times, entities of other domains and weekdays", () => {
     expect(triggerIssues({ trigger: "time", at: ["25:00", "light.x", { entity_id: "light.x" }], weekday: ["monday"] })).toEqual([
-      { path: "triggers[0].weekday[0]", message: `must be one of mon, tue, wed, thu, fri, sat, sun, got "monday"` },
       { path: "triggers[0].at[0]", message: "not a valid time: 25:00" },
       { path: "triggers[0].at[1]", message: 'must be an input_datetime or sensor entity, got "light.x"' },
       { path: "triggers[0].at[2].entity_id", message: 'must be an input_datetime or sensor entity, got "light.x"' },
+      { path: "triggers[0].weekday[0]", message: `must be one of mon, tue, wed, thu, fri, sat, sun, got "monday"; did you mean 'mon'?` },
     ]);
     expect(triggerIssues({ trigger: "time", at: 25200 })[0]?.message).toBe(`not a valid time: 25200 (write it in quotes: "07:30")`);
     expect(triggerIssues({ trigger: "time" })).toEqual([{ path: "triggers[0].at", message: "required" }]);
@@ -235,6 +235,7 @@ describe("sun, template, homeassistant, event, webhook triggers", () => {
       eventData: { command: "on" },
     });
     expect(oneTrigger({ trigger: "event", event_type: ["a", "b"] })).toMatchObject({ eventTypes: ["a", "b"], eventData: undefined });
+    expect(triggerIssues({ trigger: "event", event_type: [] })).toEqual([{ path: "triggers[0].event_type", message: "must name at least one event type" }]);
     expect(triggerIssues({ trigger: "event", event_type: "x", event_data: "y", context: { user_id: "u" } })).toEqual([
       { path: "triggers[0].event_data", message: "must be a mapping (name: value)" },
       { path: "triggers[0].context", message: "matching on the event's context is not supported" },

@@ -1,18 +1,5 @@
-import {
-  type Ctx,
-  didYouMean,
-  entityOfDomain,
-  Fields,
-  isRecord,
-  listItems,
-  MAX_DEPTH,
-  parseTimeOfDay,
-  report,
-  show,
-  stateList,
-  stringValue,
-} from "./config-values";
-import { isTemplate } from "./duration";
+import { isRecord, isTemplate, show } from "./config-shapes";
+import { type Ctx, didYouMean, entityOfDomain, Fields, listItems, MAX_DEPTH, parseTimeOfDay, report, stateList, stringValue } from "./config-values";
 import type { Trigger } from "./types";
 
 /** Triggers as HA's trigger platforms validate them (homeassistant/triggers/*.py, mqtt/trigger.py). */
@@ -21,13 +8,14 @@ type Base = { id: string; enabled: boolean; variables: Record<string, unknown> }
 type TriggerParser = (f: Fields, base: Base) => Trigger | undefined;
 
 /** HA platforms Hearth does not run: named so the message says "not supported" rather than "unknown". */
-const UNSUPPORTED = ["zone", "geo_location", "tag", "calendar", "conversation", "persistent_notification", "sentence", "geolocation"];
+const UNSUPPORTED = ["zone", "geo_location", "tag", "calendar", "conversation", "persistent_notification"];
 
 const WEBHOOK_METHODS = ["HEAD", "GET", "POST", "PUT"];
 
 /** A list of triggers (or one); ids default to each trigger's index, as HA's `trigger.id` does. */
 export function parseTriggers(ctx: Ctx, value: unknown, path: string): Trigger[] {
-  if (typeof value !== "object" || value === null) {
+  // null is an empty list (HA's ensure_list), as an empty `triggers:` in YAML gives.
+  if (value !== null && typeof value !== "object") {
     report(ctx, path, "must be a list of triggers");
     return [];
   }
@@ -138,7 +126,7 @@ function excluded(f: Fields, key: string, attribute: boolean): string[] | undefi
 }
 
 function exclusive(f: Fields, a: string, b: string): void {
-  if (f.has(a) && f.has(b)) f.issue(undefined, `use either '${a}' or '${b}', not both`);
+  if (f.has(a) && f.has(b)) f.issue(b, `use either '${a}' or '${b}', not both`);
 }
 
 const state: TriggerParser = (f, base) => {
@@ -160,13 +148,9 @@ const state: TriggerParser = (f, base) => {
   return entityIds === undefined ? undefined : { ...trigger, entityIds };
 };
 
-function aboveOrBelow(f: Fields): void {
-  if (!f.has("above") && !f.has("below")) f.issue(undefined, "must contain at least one of above, below");
-}
-
 const numericState: TriggerParser = (f, base) => {
   const entityIds = f.entityIds("entity_id");
-  aboveOrBelow(f);
+  f.atLeastOneOf("above", "below");
   const trigger = {
     ...base,
     kind: "numeric_state" as const,
@@ -207,12 +191,11 @@ function timeAt(f: Fields, value: unknown, path: string): TimeAt | undefined {
 
 const time: TriggerParser = (f, base) => {
   const at = f.required("at");
-  const weekdays = f.weekdays("weekday");
-  if (at === undefined) return undefined;
   const items = listItems(at, f.at("at"));
-  if (items.length === 0) f.issue("at", "must name at least one time");
+  if (at !== undefined && items.length === 0) f.issue("at", "must name at least one time");
   const times = items.map((item) => timeAt(f, item.value, item.path)).filter((t) => t !== undefined);
-  return { ...base, kind: "time", at: times, weekdays };
+  const weekdays = f.weekdays("weekday");
+  return at === undefined ? undefined : { ...base, kind: "time", at: times, weekdays };
 };
 
 /** HA's TimePattern: "*", a number in range, or "/n" (every n); kept as text. */
@@ -238,7 +221,7 @@ const timePattern: TriggerParser = (f, base) => {
   const hours = pattern(f, "hours", 23);
   const minutes = pattern(f, "minutes", 59);
   const seconds = pattern(f, "seconds", 59);
-  if (!f.has("hours") && !f.has("minutes") && !f.has("seconds")) f.issue(undefined, "must contain at least one of hours, minutes, seconds");
+  f.atLeastOneOf("hours", "minutes", "seconds");
   return { ...base, kind: "time_pattern", hours, minutes, seconds };
 };
 
@@ -264,9 +247,9 @@ const event: TriggerParser = (f, base) => {
   const eventData = f.record("event_data");
   if (f.has("context")) f.issue("context", "matching on the event's context is not supported");
   if (types === undefined) return undefined;
-  const eventTypes = listItems(types, f.at("event_type"))
-    .map((item) => stringValue(f.ctx, item.value, item.path))
-    .filter((t) => t !== undefined);
+  const items = listItems(types, f.at("event_type"));
+  if (items.length === 0) f.issue("event_type", "must name at least one event type");
+  const eventTypes = items.map((item) => stringValue(f.ctx, item.value, item.path)).filter((t) => t !== undefined);
   return { ...base, kind: "event", eventTypes, eventData };
 };
 
@@ -303,10 +286,13 @@ const availability: TriggerParser = (f, base) => {
   const ids = f.required("device_id");
   const to = f.choice("to", ["offline", "online"] as const, { required: true });
   const duration = f.duration("for");
-  const deviceIds = listItems(ids, f.at("device_id"))
-    .map((item) => (typeof item.value === "string" && item.value !== "" ? item.value : report(f.ctx, item.path, `must be a device id, got ${show(item.value)}`)))
-    .filter((id) => id !== undefined);
-  if (ids !== undefined && deviceIds.length === 0 && listItems(ids, "").length === 0) f.issue("device_id", "must name at least one device");
+  const items = listItems(ids, f.at("device_id"));
+  if (ids !== undefined && items.length === 0) f.issue("device_id", "must name at least one device");
+  const deviceIds: string[] = [];
+  for (const item of items) {
+    if (typeof item.value === "string" && item.value !== "") deviceIds.push(item.value);
+    else report(f.ctx, item.path, `must be a device id, got ${show(item.value)}`);
+  }
   if (ids === undefined || to === undefined) return undefined;
   return { ...base, kind: "availability", deviceIds, to, for: duration };
 };

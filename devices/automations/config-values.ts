@@ -1,5 +1,6 @@
 import { pythonStr } from "../discovery/ha-values";
-import { isTemplate, parseDuration, parseOffset } from "./duration";
+import { isRecord, isTemplate, show } from "./config-shapes";
+import { parseDuration, parseOffset } from "./duration";
 import type { ConfigIssue, Duration, Weekday } from "./types";
 
 /**
@@ -20,12 +21,8 @@ export function report(ctx: Ctx, path: string, message: string): void {
 }
 
 /** `triggers` + `topic` → `triggers.topic`; the root has no name. */
-export function childPath(path: string, key: string): string {
+function childPath(path: string, key: string): string {
   return path === "" ? key : `${path}.${key}`;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -38,7 +35,7 @@ export function listItems(value: unknown, path: string): Array<{ value: unknown;
   return [{ value, path }];
 }
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -52,28 +49,19 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * "; did you mean 'topic'?" for a near miss (a third of the word may be wrong, or it is a start of the
- * option: `entity` for `entity_id`), else "".
+ * "; did you mean 'topic'?" for a near miss (a third of the word may be wrong, or one starts the other:
+ * `entity` for `entity_id`, `monday` for `mon`), else "".
  */
 export function didYouMean(word: string, options: Iterable<string>): string {
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
   for (const option of options) {
-    const prefix = lower.length >= 3 && option.startsWith(lower);
+    const prefix = Math.min(lower.length, option.length) >= 3 && (option.startsWith(lower) || lower.startsWith(option));
     const distance = prefix ? 1 : editDistance(lower, option);
     if (distance < bestDistance) [best, bestDistance] = [option, distance];
   }
   return best === undefined ? "" : `; did you mean '${best}'?`;
-}
-
-/** Human text for a value in a message: strings quoted, the rest as JSON. */
-export function show(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 // HA's valid_entity_id (core.py): lower-case domain and object id, no leading/trailing/double underscores.
@@ -139,9 +127,8 @@ export class Fields {
   /** The one spelling used among aliases (`triggers`/`trigger`); two at once is an issue, as in HA. */
   oneOf(keys: readonly string[]): { key: string; value: unknown } | undefined {
     const present = keys.filter((key) => this.has(key));
-    if (present.length > 1) {
-      this.issue(undefined, `use either ${present.map((k) => `'${k}'`).join(" or ")}, not both`);
-    }
+    // Reported at the spelling that is set aside, so an editor can underline it.
+    if (present.length > 1) this.issue(present[1], `use either ${present.map((k) => `'${k}'`).join(" or ")}, not both`);
     const key = present[0];
     return key === undefined ? undefined : { key, value: this.obj[key] };
   }
@@ -159,6 +146,11 @@ export class Fields {
       const hint = names.includes(key) ? "" : didYouMean(key, names);
       if (hint) this.issue(key, `unknown option '${key}'${hint}`);
     }
+  }
+
+  /** HA's has_at_least_one_key. */
+  atLeastOneOf(...keys: string[]): void {
+    if (!keys.some((key) => this.has(key))) this.issue(undefined, `must contain at least one of ${keys.join(", ")}`);
   }
 
   required(key: string): unknown {
@@ -287,7 +279,7 @@ export function stringValue(ctx: Ctx, value: unknown, path: string): string | un
   return undefined;
 }
 
-export function booleanValue(value: unknown): boolean | undefined {
+function booleanValue(value: unknown): boolean | undefined {
   if (typeof value === "boolean") return value;
   if (typeof value === "number") return value !== 0;
   if (typeof value === "string") {
@@ -298,7 +290,7 @@ export function booleanValue(value: unknown): boolean | undefined {
   return undefined;
 }
 
-export function entityIdList(ctx: Ctx, value: unknown, path: string): string[] | undefined {
+function entityIdList(ctx: Ctx, value: unknown, path: string): string[] | undefined {
   const items = typeof value === "string" ? value.split(",").map((part) => ({ value: part.trim(), path })) : listItems(value, path);
   if (items.length === 0) {
     report(ctx, path, "must name at least one entity");
@@ -327,13 +319,14 @@ export function entityOfDomain(value: string, domains: readonly string[]): boole
 /**
  * A state to match as HA's state trigger and condition take it: strings; numbers are written out (a state
  * is always text). Booleans are refused: in HA's YAML `on`/`yes` unquoted became true, so quoting is the fix.
+ * With `attribute`, values keep no type in AutomationConfig: numbers and booleans become the text the
+ * engine compares attribute values by (String(): "21.5", "true").
  */
-export function stateValue(ctx: Ctx, value: unknown, path: string, attribute: boolean): string | null | undefined {
+function stateValue(ctx: Ctx, value: unknown, path: string, attribute: boolean): string | null | undefined {
   if (value === null || typeof value === "string") return value;
-  if (typeof value === "number") return pythonStr(value);
+  if (typeof value === "number") return String(value);
   if (typeof value === "boolean") {
-    // An attribute may really hold a boolean; compared as text like the number case.
-    if (attribute) return pythonStr(value);
+    if (attribute) return String(value);
     report(ctx, path, `must be a string; write it in quotes ("${value ? "on" : "off"}" or "${String(value)}")`);
     return undefined;
   }
@@ -341,7 +334,10 @@ export function stateValue(ctx: Ctx, value: unknown, path: string, attribute: bo
   return undefined;
 }
 
-/** One state or a list of them; explicit null is kept as [null] (HA's "entity appeared/vanished"). */
+/**
+ * One state or a list of them. An explicit null is kept as [null]: HA's `to: null`, which matches every new
+ * state (the key being present is what makes attribute-only changes not count).
+ */
 export function stateList(ctx: Ctx, value: unknown, path: string, attribute: boolean): Array<string | null> {
   if (value === null) return [null];
   const states: Array<string | null> = [];

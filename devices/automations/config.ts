@@ -1,7 +1,8 @@
 import { parseActions } from "./config-actions";
 import { parseConditions } from "./config-conditions";
 import { parseTriggers } from "./config-triggers";
-import { type Ctx, Fields, isRecord, show } from "./config-values";
+import { isRecord, show } from "./config-shapes";
+import { type Ctx, Fields } from "./config-values";
 import type { AutomationConfig, AutomationMode, ConfigIssue } from "./types";
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { durationFromTemplateResult, isTemplate, parseDuration, parseOffset } from "./duration";
+import { isTemplate } from "./config-shapes";
+import { durationFromTemplateResult, parseDuration, parseOffset } from "./duration";
 
 describe("parseDuration", () => {
   it.each([

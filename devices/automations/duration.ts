@@ -1,14 +1,10 @@
+import { isRecord, isTemplate, show } from "./config-shapes";
 import type { Duration } from "./types";
 
 /**
  * Lengths of time as Home Assistant's config validation reads them (helpers/config_validation.py:
  * time_period_str, time_period_seconds, time_period_dict, positive_time_period_template).
  */
-
-/** HA's `is_template_string`: `{{`, `{%` or `{#` anywhere; without one the text is used as is. */
-export function isTemplate(value: unknown): boolean {
-  return typeof value === "string" && /\{[{%#]/.test(value);
-}
 
 const DICT_UNITS_MS = { days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1000, milliseconds: 1 } as const;
 type DictUnit = keyof typeof DICT_UNITS_MS;
@@ -118,17 +114,4 @@ export function durationFromTemplateResult(value: unknown): number | undefined {
   if (result === undefined || result === null || isTemplate(result)) return undefined;
   const parsed = timePeriod(result);
   return parsed.ok && parsed.ms >= 0 ? parsed.ms : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

@@ -100,6 +100,12 @@ export class AutomationEngine {
     this.#rules.clear();
   }
 
+  /** Attaches every rule again (the home's location or time zone changed: sun and time triggers move). */
+  async reloadAll(): Promise<void> {
+    if (!this.#started) return;
+    for (const id of [...this.#rules.keys()]) await this.#reload(id);
+  }
+
   list(): AutomationView[] {
     return this.#store.list().map((row) => this.#view(row));
   }
