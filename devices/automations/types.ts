@@ -51,7 +51,7 @@ export type Trigger =
   | (TriggerBase & {
       kind: "state";
       entityIds: string[];
-      /** undefined = any; a list matches any of its states; null in a list is HA's `null` (the entity appeared/vanished). */
+      /** undefined = any; a list matches any of its states; `[null]` is HA's `to: null`: any new state, but not attribute-only changes. */
       from: Array<string | null> | undefined;
       to: Array<string | null> | undefined;
       notFrom: string[] | undefined;

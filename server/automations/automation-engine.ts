@@ -2,6 +2,7 @@ import { parseDocument } from "yaml";
 import { parseAutomation } from "@/devices/automations/config";
 import { durationFromTemplateResult } from "@/devices/automations/duration";
 import { evaluateConditions } from "@/devices/automations/conditions";
+import { nextLocalTime, parseTimeOfDay } from "@/devices/automations/time-of-day";
 import type { AutomationConfig, ConfigIssue, Duration } from "@/devices/automations/types";
 import { AutomationQueries, type AutomationRow, type SourceFormat } from "@/db/queries/automations";
 import type { HubDatabase } from "@/db/open-database";
@@ -57,6 +58,9 @@ export interface SaveInput {
 }
 
 const MAX_SOURCE_BYTES = 256 * 1024;
+/** The pending row that says when the engine last ran (catch_up reads it). */
+const ALIVE_ID = "engine:alive";
+const ALIVE_EVERY_MS = 30_000;
 
 /**
  * The automations: stored as written (db/queries/automations.ts), parsed by devices/automations/config.ts, each
@@ -69,6 +73,7 @@ export class AutomationEngine {
   readonly #rules = new Map<string, RuleRuntime>();
   readonly #errors = new Map<string, ConfigIssue[]>();
   #started = false;
+  #stopHeartbeat: (() => void) | undefined;
   #ready!: () => void;
   /** Settles once start() has loaded every automation (tests wait for it). */
   readonly ready = new Promise<void>((resolve) => {
@@ -81,20 +86,26 @@ export class AutomationEngine {
     this.#templates = new AutomationTemplates({ state: deps.state, now: () => deps.clock.now(), timeZone: deps.timeZone });
   }
 
-  /** Loads every automation, resumes what waited, and fires `homeassistant: start` triggers. */
+  /** Loads every automation, resumes what waited, catches up missed times, and fires `homeassistant: start` triggers. */
   async start(): Promise<void> {
     this.#started = true;
-    const aborted = this.#store.abortRunning(this.#deps.clock.now() + 1, this.#deps.clock.now());
+    const now = this.#deps.clock.now();
+    const aborted = this.#store.abortRunning(now + 1, now);
     if (aborted > 0) this.#deps.log.info({ aborted }, "automation runs interrupted by the last stop");
     const pending = this.#store.pending();
+    const alive = pending.find((p) => p.id === ALIVE_ID)?.dueAt ?? null;
     for (const row of this.#store.list()) await this.#load(row, pending);
+    if (alive !== null) for (const rule of this.#rules.values()) this.#catchUp(rule, alive, now);
     for (const rule of this.#rules.values()) this.#fireStartEvent(rule, "start");
+    this.#heartbeat();
     this.#ready();
   }
 
   async stop(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#stopHeartbeat?.();
+    this.#beat();
     for (const rule of this.#rules.values()) this.#fireStartEvent(rule, "shutdown");
     await Promise.all([...this.#rules.values()].map((r) => r.detach(true)));
     this.#rules.clear();
@@ -255,6 +266,41 @@ export class AutomationEngine {
     }
     const errors = await rule.attach(holds);
     if (errors.length > 0) this.#errors.set(row.id, errors.map((e) => ({ path: e.split(":")[0]!, message: e.slice(e.indexOf(":") + 2) })));
+  }
+
+  /** Remembers, every half minute and at stop, that the hub ran: a start knows which times it missed. */
+  #heartbeat(): void {
+    this.#beat();
+    const next = () => {
+      this.#stopHeartbeat = this.#deps.clock.at(this.#deps.clock.now() + ALIVE_EVERY_MS, () => {
+        this.#beat();
+        next();
+      });
+    };
+    next();
+  }
+
+  #beat(): void {
+    const now = this.#deps.clock.now();
+    this.#store.putPending({ id: ALIVE_ID, automationId: "", kind: "hold", dueAt: now, state: "{}", createdAt: now });
+  }
+
+  /** `catch_up: true`: each time trigger that fell while the hub was down fires once now, marked as caught up. */
+  #catchUp(rule: RuleRuntime, lastAlive: number, now: number): void {
+    if (!rule.config.catchUp) return;
+    for (const [i, t] of rule.config.triggers.entries()) {
+      if (t.kind !== "time" || !t.enabled) continue;
+      let missed: number | undefined;
+      for (const at of t.at) {
+        if (!("time" in at)) continue;
+        const ofDay = parseTimeOfDay(at.time);
+        const next = ofDay === undefined ? undefined : nextLocalTime(ofDay, lastAlive, this.#deps.timeZone(), t.weekdays);
+        if (next !== undefined && next <= now) missed = Math.max(missed ?? 0, next);
+      }
+      if (missed !== undefined) {
+        rule.fire({ platform: "time", id: t.id, idx: String(i), now: new Date(missed).toISOString(), caught_up: true, entity_id: null, description: `time ${new Date(missed).toISOString()} (missed while the hub was down)` });
+      }
+    }
   }
 
   #fireStartEvent(rule: RuleRuntime, event: "start" | "shutdown"): void {
