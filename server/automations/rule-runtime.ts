@@ -255,7 +255,8 @@ export class RuleRuntime {
     if (outcome !== "running") trace.finished_at = this.#deps.clock.now();
     try {
       this.#deps.store.putTrace({ runId: trace.run_id, automationId: trace.automation_id, startedAt: trace.started_at, finishedAt: trace.finished_at, outcome, trace: JSON.stringify(trace) }, this.#deps.keepTraces);
-      if (outcome !== "running") this.#deps.store.markTriggered(this.config.id, trace.started_at, outcome);
+      // A run counts as triggered when it starts (the list shows "running" and since when).
+      if (outcome !== "running" || trace.steps.length === 0) this.#deps.store.markTriggered(this.config.id, trace.started_at, outcome);
     } catch (err) {
       this.#deps.log.error({ err, automation: this.config.id }, "storing an automation trace failed");
     }

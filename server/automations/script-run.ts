@@ -145,8 +145,9 @@ export class ScriptRun {
       }
       case "delay": {
         const due = (resume !== undefined ? this.#takeResumeDue() : undefined) ?? p.clock.now() + p.durationMs(a.duration, vars);
-        step.result = `waited ${formatMs(due - step.startedAt)}`;
+        step.result = `waiting ${formatMs(due - p.clock.now())}, until ${new Date(due).toISOString()}`;
         await this.#sleep(path, due);
+        step.result = `waited ${formatMs(p.clock.now() - step.startedAt)}`;
         return;
       }
       case "wait_template":

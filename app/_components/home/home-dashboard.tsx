@@ -53,9 +53,14 @@ export function HomeDashboard({ snapshot, health }: { snapshot: HomeSnapshot; he
     <div className="home">
       <div className="page-head">
         <h1 className="page-title">{snapshot.homeName}</h1>
-        <Link className="btn btn-ghost" href="/logbook">
-          Logbook
-        </Link>
+        <div className="page-head-actions">
+          <Link className="btn btn-ghost" href="/automations">
+            Automations
+          </Link>
+          <Link className="btn btn-ghost" href="/logbook">
+            Logbook
+          </Link>
+        </div>
       </div>
       <div className="head-meta">
         <SummaryLine entityIds={entities.map((e) => e.entity_id)} devices={devices} label="Home summary" withHealth={!health} />
