@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { automationsProgress, automationsRows, renderAutomationsDetails, runAutomations } from "./bench/automations.mjs";
 import { discoveryProgress, runDiscovery } from "./bench/discovery.mjs";
 import { buildStamp, checkBuild, prepareHarness, SetupError } from "./bench/harness.mjs";
 import { historyProgress, runHistory } from "./bench/history.mjs";
@@ -67,7 +68,7 @@ function describeEnv(harness, build) {
 function plan(opts) {
   const runs = [];
   for (const scenario of opts.scenarios) {
-    const variants = scenario === "discovery" || scenario === "ui" || scenario === "history" ? ["hub"] : scenario === "connections" && opts.auth ? ["hub", "aedes", "hub-auth"] : ["hub", "aedes"];
+    const variants = scenario === "discovery" || scenario === "ui" || scenario === "history" || scenario === "automations" ? ["hub"] : scenario === "connections" && opts.auth ? ["hub", "aedes", "hub-auth"] : ["hub", "aedes"];
     for (let round = 1; round <= opts.rounds; round++) {
       const shift = (round - 1) % variants.length;
       for (const variant of [...variants.slice(shift), ...variants.slice(0, shift)]) runs.push({ scenario, round, variant });
@@ -77,7 +78,7 @@ function plan(opts) {
 }
 
 function estimateSeconds(runs, opts) {
-  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 200 : 280) + opts.latencyDuration : opts.warmup + windowSeconds(opts, r.scenario) + 7);
+  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 200 : 280) + opts.latencyDuration : r.scenario === "automations" ? opts.quietWait + (opts.quick ? 2 * 10 : 2 * 30) + 60 : opts.warmup + windowSeconds(opts, r.scenario) + 7);
   // discovery: one preload (10,000 retained configs over MQTT) per bench run
   return runs.reduce((sum, r) => sum + each(r), runs.some((r) => r.scenario === "discovery") ? 45 : 0);
 }
@@ -92,8 +93,9 @@ function progressLine(done, total) {
       : r.scenario === "discovery" ? discoveryProgress(r)
       : r.scenario === "ui" ? uiProgress(r)
       : r.scenario === "history" ? historyProgress(r)
+      : r.scenario === "automations" ? automationsProgress(r)
       : `${f("delivered_per_s")} msg/s, loss ${f("loss_pct")} %`;
-    const cpu = r.scenario === "idle" || r.scenario === "discovery" || r.scenario === "ui" || r.scenario === "history" ? "" : ` cpu gen/broker/other ${f("cpu_gen_pct")}/${f("cpu_broker_pct")}/${f("cpu_other_pct")} ${r.bound ?? ""}`;
+    const cpu = r.scenario === "idle" || r.scenario === "discovery" || r.scenario === "ui" || r.scenario === "history" || r.scenario === "automations" ? "" : ` cpu gen/broker/other ${f("cpu_gen_pct")}/${f("cpu_broker_pct")}/${f("cpu_other_pct")} ${r.bound ?? ""}`;
     const tail = `${r.noisy ? " NOISY" : ""}${r.ok === false ? ` ERROR ${(r.errors ?? []).join("; ")}` : ""}`;
     process.stderr.write(`  [${done()}/${total}] ${r.scenario} r${r.round} ${r.variant}${r.try ? ` try${r.try}` : ""}: ${main}${cpu}${tail}\n`);
   };
@@ -142,14 +144,18 @@ async function main() {
   for (const run of runs) {
     if (interrupted) break;
     done++;
-    attempts.push(...(run.scenario === "discovery" ? await runDiscovery(ctx, run.round) : run.scenario === "ui" ? await runUi(ctx, run.round) : run.scenario === "history" ? await runHistory(ctx, run.round) : await runWithRetries(ctx, run.scenario, run.variant, run.round)));
+    attempts.push(...(run.scenario === "discovery" ? await runDiscovery(ctx, run.round) : run.scenario === "ui" ? await runUi(ctx, run.round) : run.scenario === "history" ? await runHistory(ctx, run.round) : run.scenario === "automations" ? await runAutomations(ctx, run.round) : await runWithRetries(ctx, run.scenario, run.variant, run.round)));
   }
   if (interrupted) return;
   env.build_changed = buildStamp(root) !== stamp;
   const elapsedS = (Date.now() - t0) / 1000;
   const chosen = chooseRuns(attempts);
-  const rows = summarize(chosen, opts.scenarios);
-  const { markdown, failed } = renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS });
+  const rows = [...summarize(chosen, opts.scenarios), ...automationsRows(chosen)];
+  const rendered = renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS });
+  const { failed } = rendered;
+  // The automations section goes before the Flags, as report.mjs places the other scenarios' sections.
+  const automations = renderAutomationsDetails(chosen.filter((r) => r.scenario === "automations"));
+  const markdown = automations ? rendered.markdown.replace("\n## Flags\n", `\n${automations}\n\n## Flags\n`) : rendered.markdown;
   const base = outputPath(env.date.slice(0, 10));
   const json = { tool: "hearth-bench", env, options: opts, elapsed_s: Math.round(elapsedS), rows, failed_goals: failed.map((r) => `${r.scenario}: ${r.metric}`), attempts };
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);

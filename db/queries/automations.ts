@@ -82,26 +82,33 @@ export class AutomationQueries {
       .get();
   }
 
-  markTriggered(id: string, at: number, outcome: string): void {
-    this.#db.update(automations).set({ lastTriggeredAt: at, lastOutcome: outcome }).where(eq(automations.id, id)).run();
-  }
-
-  /** Stores (or updates) a trace, then keeps only the newest `keep` of its automation and outcome. */
-  putTrace(row: TraceRow, keep: number): void {
+  /**
+   * Stores (or updates) traces and the automations' last trigger, in one transaction; then keeps only the newest
+   * `keep` traces of each automation and outcome written.
+   */
+  putTraces(rows: TraceRow[], keep: number, triggered: Array<[automationId: string, last: { at: number; outcome: string }]>): void {
     this.#db.transaction((tx) => {
-      tx.insert(automationTraces)
-        .values(row)
-        .onConflictDoUpdate({ target: automationTraces.runId, set: { finishedAt: row.finishedAt, outcome: row.outcome, trace: row.trace } })
-        .run();
-      const old = tx
-        .select({ runId: automationTraces.runId })
-        .from(automationTraces)
-        .where(and(eq(automationTraces.automationId, row.automationId), eq(automationTraces.outcome, row.outcome)))
-        .orderBy(desc(automationTraces.startedAt), desc(automationTraces.runId))
-        .limit(1000)
-        .offset(keep)
-        .all();
-      for (const o of old) tx.delete(automationTraces).where(eq(automationTraces.runId, o.runId)).run();
+      const groups = new Set<string>();
+      for (const row of rows) {
+        tx.insert(automationTraces)
+          .values(row)
+          .onConflictDoUpdate({ target: automationTraces.runId, set: { finishedAt: row.finishedAt, outcome: row.outcome, trace: row.trace } })
+          .run();
+        groups.add(JSON.stringify([row.automationId, row.outcome]));
+      }
+      for (const g of groups) {
+        const [automationId, outcome] = JSON.parse(g) as [string, string];
+        const old = tx
+          .select({ runId: automationTraces.runId })
+          .from(automationTraces)
+          .where(and(eq(automationTraces.automationId, automationId), eq(automationTraces.outcome, outcome)))
+          .orderBy(desc(automationTraces.startedAt), desc(automationTraces.runId))
+          .limit(1000)
+          .offset(keep)
+          .all();
+        for (const o of old) tx.delete(automationTraces).where(eq(automationTraces.runId, o.runId)).run();
+      }
+      for (const [id, last] of triggered) tx.update(automations).set({ lastTriggeredAt: last.at, lastOutcome: last.outcome }).where(eq(automations.id, id)).run();
     });
   }
 

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui", "history"];
+export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui", "history", "automations"];
 
 export const HELP = `usage: npm run bench -- [options]
 
@@ -42,6 +42,14 @@ queries = 7 days x 1/min of 20 sensors (+200 others) through HistoryReader.perio
 through StatisticsReader.during, cold and warm. Run only it: npm run bench -- --scenarios history --quick
 (scripts/bench/history*.mjs|ts; ~4 min per round). BENCH_HISTORY_PHASES=ingest (or disk, queries) runs only those
 phases.
+
+automations: MQTT trigger -> automation -> action published on the broker, p50/p99 with 500 rules loaded (a real Hub,
+bundled) and 5,000 background msg/s from a separate process (1 % to rules' topics; BENCH_AUTOMATIONS_RULE_EVERY=K sends
+every K-th); goal p99 < 5 ms. --cpu-prof profiles the hub. Node-RED from the npm registry (cached in
+$TMPDIR/hearth-bench-nodered; node-red@latest, or the newest 4.x on Node < 22.9; BENCH_NODE_RED_SPEC overrides) runs
+mqtt in -> switch -> mqtt out against the same loaded broker in the same run; the report gives hub / Node-RED. Without
+the registry Node-RED is reported as not measured. Run only it: npm run bench -- --scenarios automations --quick
+(scripts/bench/automations*.mjs|ts; ~1.5 min, 3 with the default 30 s windows).
 
 Default: ~35-40 min on a 2-core box (ui ~5 of them, history ~13). Loopback only, free ports picked at run time.`;
 

@@ -15,6 +15,7 @@ import { haTimestamp, newContext } from "../state/context";
 import type { Clock } from "./clock";
 import { RuleRuntime, type RuleTrace } from "./rule-runtime";
 import { AutomationTemplates, isTemplate } from "./templates";
+import { TraceWriter } from "./trace-writer";
 import type { Hold, TriggerData, TriggerPorts } from "./triggers";
 
 export interface AutomationEngineDeps {
@@ -61,6 +62,7 @@ const MAX_SOURCE_BYTES = 256 * 1024;
 /** The pending row that says when the engine last ran (catch_up reads it). */
 const ALIVE_ID = "engine:alive";
 const ALIVE_EVERY_MS = 30_000;
+const CONFIG_CACHE_MS = 10_000;
 
 /**
  * The automations: stored as written (db/queries/automations.ts), parsed by devices/automations/config.ts, each
@@ -70,6 +72,8 @@ export class AutomationEngine {
   readonly #deps: AutomationEngineDeps;
   readonly #store: AutomationQueries;
   readonly #templates: AutomationTemplates;
+  readonly #traces: TraceWriter;
+  readonly #configChanged: () => void;
   readonly #rules = new Map<string, RuleRuntime>();
   readonly #errors = new Map<string, ConfigIssue[]>();
   #started = false;
@@ -81,9 +85,19 @@ export class AutomationEngine {
   });
 
   constructor(deps: AutomationEngineDeps) {
+    // The home's time zone and place are read from the database: once every 10 s is enough (every template
+    // render and time condition asks).
+    const timeZone = cachedFor(deps.timeZone, CONFIG_CACHE_MS, () => deps.clock.now());
+    const location = cachedFor(deps.location, CONFIG_CACHE_MS, () => deps.clock.now());
+    this.#configChanged = () => {
+      timeZone.reset();
+      location.reset();
+    };
+    deps = { ...deps, timeZone: timeZone.get, location: location.get };
     this.#deps = deps;
     this.#store = new AutomationQueries(deps.db);
     this.#templates = new AutomationTemplates({ state: deps.state, now: () => deps.clock.now(), timeZone: deps.timeZone });
+    this.#traces = new TraceWriter({ store: this.#store, log: deps.log, keep: deps.keepTraces ?? 50 });
   }
 
   /** Loads every automation, resumes what waited, catches up missed times, and fires `homeassistant: start` triggers. */
@@ -109,19 +123,23 @@ export class AutomationEngine {
     for (const rule of this.#rules.values()) this.#fireStartEvent(rule, "shutdown");
     await Promise.all([...this.#rules.values()].map((r) => r.detach(true)));
     this.#rules.clear();
+    this.#traces.flush();
   }
 
   /** Attaches every rule again (the home's location or time zone changed: sun and time triggers move). */
   async reloadAll(): Promise<void> {
+    this.#configChanged();
     if (!this.#started) return;
     for (const id of [...this.#rules.keys()]) await this.#reload(id);
   }
 
   list(): AutomationView[] {
+    this.#traces.flush();
     return this.#store.list().map((row) => this.#view(row));
   }
 
   get(id: string): AutomationView {
+    this.#traces.flush();
     const row = this.#store.get(id);
     if (!row) throw new HubError("not_found", `no automation ${id}`);
     return this.#view(row);
@@ -144,6 +162,7 @@ export class AutomationEngine {
   }
 
   async remove(id: string, by: string | null): Promise<void> {
+    this.#traces.flush();
     await this.#rules.get(id)?.detach(false);
     this.#rules.delete(id);
     if (!this.#store.remove(id, this.#deps.clock.now(), by)) throw new HubError("not_found", `no automation ${id}`);
@@ -168,6 +187,7 @@ export class AutomationEngine {
   }
 
   traces(id: string, limit = 200): RuleTrace[] {
+    this.#traces.flush();
     if (!this.#store.get(id)) throw new HubError("not_found", `no automation ${id}`);
     return this.#store.traces(id, limit).map((t) => JSON.parse(t.trace) as RuleTrace);
   }
@@ -242,7 +262,7 @@ export class AutomationEngine {
       runPorts: this.#runPorts(),
       conditions: (cs, vars) => evaluateConditions(cs, vars, this.#conditionPorts()),
       onTriggered: (r, trigger, context) => this.#deps.bus.emit("automationTriggered", { automationId: r.config.id, name: r.config.alias, source: String(trigger.description ?? trigger.platform), context, at: this.#deps.clock.now() }),
-      keepTraces: this.#deps.keepTraces ?? 50,
+      traces: this.#traces,
     });
     this.#rules.set(row.id, rule);
     const holds = new Map<string, Hold>();
@@ -381,6 +401,25 @@ export class AutomationEngine {
       errors: this.#errors.get(row.id) ?? [],
     };
   }
+}
+
+/** `read`, asked again at most every `ms`. */
+function cachedFor<T>(read: () => T, ms: number, now: () => number): { get: () => T; reset: () => void } {
+  let at = Number.NEGATIVE_INFINITY;
+  let value: T;
+  return {
+    get: () => {
+      const t = now();
+      if (t - at >= ms || t < at) {
+        value = read();
+        at = t;
+      }
+      return value;
+    },
+    reset: () => {
+      at = Number.NEGATIVE_INFINITY;
+    },
+  };
 }
 
 /** The rule as a value: YAML (comments kept in the stored text, not in the value) or JSON; a syntax error is a 400. */

@@ -6,6 +6,7 @@ import type { Logger } from "../logger";
 import { newContext } from "../state/context";
 import type { Clock } from "./clock";
 import { RunStopped, ScriptRun, StopAction, type RunPorts, type TraceStep } from "./script-run";
+import type { TraceWriter } from "./trace-writer";
 import { attachTrigger, type Hold, type TriggerData, type TriggerPorts } from "./triggers";
 
 export type RunOutcome = "running" | "success" | "failure" | "near_miss" | "stopped" | "aborted";
@@ -35,12 +36,15 @@ export interface RuleDeps {
   runPorts: Omit<RunPorts, "checkpoint" | "waitForTrigger" | "condition">;
   conditions(cs: Condition[], variables: Record<string, unknown>): ConditionResult;
   onTriggered(rule: RuleRuntime, trigger: TriggerData, context: HaContext): void;
-  /** Traces kept per automation and outcome. */
-  keepTraces: number;
+  /** Where traces go (batched writes). */
+  traces: TraceWriter;
 }
 
-/** Fires beyond this many in THROTTLE_WINDOW_MS are dropped and reported: a rule that keeps triggering itself. */
-const THROTTLE_FIRES = 50;
+/**
+ * Fires beyond this many in THROTTLE_WINDOW_MS are dropped and reported: a rule that keeps triggering itself
+ * gets there in a second or two; a busy legitimate rule (every power reading of a hundred plugs) stays under it.
+ */
+const THROTTLE_FIRES = 500;
 const THROTTLE_WINDOW_MS = 10_000;
 
 interface LiveRun {
@@ -253,13 +257,9 @@ export class RuleRuntime {
     trace.outcome = outcome;
     trace.summary = summary;
     if (outcome !== "running") trace.finished_at = this.#deps.clock.now();
-    try {
-      this.#deps.store.putTrace({ runId: trace.run_id, automationId: trace.automation_id, startedAt: trace.started_at, finishedAt: trace.finished_at, outcome, trace: JSON.stringify(trace) }, this.#deps.keepTraces);
-      // A run counts as triggered when it starts (the list shows "running" and since when).
-      if (outcome !== "running" || trace.steps.length === 0) this.#deps.store.markTriggered(this.config.id, trace.started_at, outcome);
-    } catch (err) {
-      this.#deps.log.error({ err, automation: this.config.id }, "storing an automation trace failed");
-    }
+    // A run counts as triggered when it starts (the list shows "running" and since when).
+    const triggered = outcome !== "running" || trace.steps.length === 0;
+    this.#deps.traces.put({ runId: trace.run_id, automationId: trace.automation_id, startedAt: trace.started_at, finishedAt: trace.finished_at, outcome, trace: JSON.stringify(trace) }, triggered);
   }
 }
 
