@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import type Database from "better-sqlite3";
 import type { HubDatabase } from "../open-database";
 import { automationPending, automationRevisions, automations, automationTraces } from "../schema";
 
@@ -84,31 +85,33 @@ export class AutomationQueries {
 
   /**
    * Stores (or updates) traces and the automations' last trigger, in one transaction; then keeps only the newest
-   * `keep` traces of each automation and outcome written.
+   * `keep` traces of each automation and outcome written. Prepared statements: this runs every 100 ms under load.
    */
   putTraces(rows: TraceRow[], keep: number, triggered: Array<[automationId: string, last: { at: number; outcome: string }]>): void {
-    this.#db.transaction((tx) => {
-      const groups = new Set<string>();
-      for (const row of rows) {
-        tx.insert(automationTraces)
-          .values(row)
-          .onConflictDoUpdate({ target: automationTraces.runId, set: { finishedAt: row.finishedAt, outcome: row.outcome, trace: row.trace } })
-          .run();
-        groups.add(JSON.stringify([row.automationId, row.outcome]));
+    this.#traceWrite ??= this.#prepareTraceWrite();
+    this.#traceWrite(rows, keep, triggered);
+  }
+
+  #traceWrite: ((rows: TraceRow[], keep: number, triggered: Array<[string, { at: number; outcome: string }]>) => void) | undefined;
+
+  #prepareTraceWrite() {
+    const c = this.#db.$client;
+    const upsert = c.prepare(
+      "INSERT INTO automation_traces (run_id, automation_id, started_at, finished_at, outcome, trace) VALUES (?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, outcome = excluded.outcome, trace = excluded.trace",
+    );
+    const prune = c.prepare(
+      "DELETE FROM automation_traces WHERE run_id IN (SELECT run_id FROM automation_traces WHERE automation_id = ? AND outcome = ? ORDER BY started_at DESC, run_id DESC LIMIT -1 OFFSET ?)",
+    );
+    const mark = c.prepare("UPDATE automations SET last_triggered_at = ?, last_outcome = ? WHERE id = ?");
+    return c.transaction((rows: TraceRow[], keep: number, triggered: Array<[string, { at: number; outcome: string }]>) => {
+      const groups = new Map<string, [string, string]>();
+      for (const r of rows) {
+        upsert.run(r.runId, r.automationId, r.startedAt, r.finishedAt, r.outcome, r.trace);
+        groups.set(`${r.automationId}\u0000${r.outcome}`, [r.automationId, r.outcome]);
       }
-      for (const g of groups) {
-        const [automationId, outcome] = JSON.parse(g) as [string, string];
-        const old = tx
-          .select({ runId: automationTraces.runId })
-          .from(automationTraces)
-          .where(and(eq(automationTraces.automationId, automationId), eq(automationTraces.outcome, outcome)))
-          .orderBy(desc(automationTraces.startedAt), desc(automationTraces.runId))
-          .limit(1000)
-          .offset(keep)
-          .all();
-        for (const o of old) tx.delete(automationTraces).where(eq(automationTraces.runId, o.runId)).run();
-      }
-      for (const [id, last] of triggered) tx.update(automations).set({ lastTriggeredAt: last.at, lastOutcome: last.outcome }).where(eq(automations.id, id)).run();
+      for (const [automationId, outcome] of groups.values()) prune.run(automationId, outcome, keep);
+      for (const [id, last] of triggered) mark.run(last.at, last.outcome, id);
     });
   }
 
@@ -130,12 +133,19 @@ export class AutomationQueries {
   }
 
   putPending(row: PendingRow): void {
-    this.#db.insert(automationPending).values(row).onConflictDoUpdate({ target: automationPending.id, set: { dueAt: row.dueAt, state: row.state } }).run();
+    this.#putPending ??= this.#db.$client.prepare(
+      "INSERT INTO automation_pending (id, automation_id, kind, due_at, state, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, state = excluded.state",
+    );
+    this.#putPending.run(row.id, row.automationId, row.kind, row.dueAt, row.state, row.createdAt);
   }
 
   removePending(id: string): void {
-    this.#db.delete(automationPending).where(eq(automationPending.id, id)).run();
+    this.#removePending ??= this.#db.$client.prepare("DELETE FROM automation_pending WHERE id = ?");
+    this.#removePending.run(id);
   }
+
+  #putPending: Database.Statement | undefined;
+  #removePending: Database.Statement | undefined;
 
   pending(): PendingRow[] {
     return this.#db.select().from(automationPending).orderBy(asc(automationPending.createdAt)).all();

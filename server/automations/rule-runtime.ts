@@ -157,12 +157,19 @@ export class RuleRuntime {
 
   #start(trace: RuleTrace, variables: Record<string, unknown>, resume: { path: string[]; dueAt: number | null } | undefined): void {
     const pendingId = `run:${trace.run_id}`;
+    // Resumed runs come from a stored wait; others store one only when they reach a wait.
+    let stored = resume !== undefined;
     const ports: RunPorts = {
       ...this.#deps.runPorts,
       condition: (cs, vars) => this.#deps.conditions(cs, vars),
       waitForTrigger: (triggers, vars, until, stopped) => this.#waitForTrigger(triggers, vars, until, stopped),
       checkpoint: (path, dueAt, vars) => {
-        if (path === null) return this.#deps.store.removePending(pendingId);
+        if (path === null) {
+          if (stored) this.#deps.store.removePending(pendingId);
+          stored = false;
+          return;
+        }
+        stored = true;
         const state = JSON.stringify({ trace: { ...trace, steps: script.steps }, path: path.slice(1), dueAt, variables: vars, revision: this.revision });
         this.#deps.store.putPending({ id: pendingId, automationId: this.config.id, kind: "run", dueAt, state, createdAt: trace.started_at });
         // The trace shows where the run waits while it waits.
@@ -197,7 +204,7 @@ export class RuleRuntime {
       }
       trace.steps = script.steps;
       trace.variables = redactVariables(script.variables);
-      if (!live.keep) this.#deps.store.removePending(pendingId);
+      if (!live.keep && stored) this.#deps.store.removePending(pendingId);
       this.#trace(trace, outcome, summary);
       this.#runs.delete(trace.run_id);
       this.#queue.shift()?.();
