@@ -266,7 +266,7 @@ export class RuleRuntime {
     if (outcome !== "running") trace.finished_at = this.#deps.clock.now();
     // A run counts as triggered when it starts (the list shows "running" and since when).
     const triggered = outcome !== "running" || trace.steps.length === 0;
-    this.#deps.traces.put({ runId: trace.run_id, automationId: trace.automation_id, startedAt: trace.started_at, finishedAt: trace.finished_at, outcome, trace: JSON.stringify(trace) }, triggered);
+    this.#deps.traces.put(trace, triggered);
   }
 }
 

@@ -1,7 +1,16 @@
-import type { AutomationQueries, TraceRow } from "@/db/queries/automations";
+import type { AutomationQueries } from "@/db/queries/automations";
 import type { Logger } from "../logger";
 
 const FLUSH_MS = 100;
+
+/** What the writer needs of a trace (server/automations/rule-runtime.ts RuleTrace). */
+export interface StoredTrace {
+  run_id: string;
+  automation_id: string;
+  started_at: number;
+  finished_at: number | null;
+  outcome: string;
+}
 
 /**
  * Traces reach SQLite in one transaction every 100 ms, not inside a run: a run that publishes on an MQTT trigger
@@ -12,7 +21,8 @@ export class TraceWriter {
   readonly #store: AutomationQueries;
   readonly #log: Logger;
   readonly #keep: number;
-  readonly #traces = new Map<string, TraceRow>();
+  /** By run id: the trace object itself, serialized at the flush (a run that ends first is written once). */
+  readonly #traces = new Map<string, StoredTrace>();
   readonly #triggered = new Map<string, { at: number; outcome: string }>();
   #timer: NodeJS.Timeout | undefined;
 
@@ -22,9 +32,9 @@ export class TraceWriter {
     this.#keep = deps.keep;
   }
 
-  put(row: TraceRow, triggered: boolean): void {
-    this.#traces.set(row.runId, row);
-    if (triggered) this.#triggered.set(row.automationId, { at: row.startedAt, outcome: row.outcome });
+  put(trace: StoredTrace, triggered: boolean): void {
+    this.#traces.set(trace.run_id, trace);
+    if (triggered) this.#triggered.set(trace.automation_id, { at: trace.started_at, outcome: trace.outcome });
     this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -33,7 +43,7 @@ export class TraceWriter {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#traces.size === 0 && this.#triggered.size === 0) return;
-    const traces = [...this.#traces.values()];
+    const traces = [...this.#traces.values()].map((t) => ({ runId: t.run_id, automationId: t.automation_id, startedAt: t.started_at, finishedAt: t.finished_at, outcome: t.outcome, trace: JSON.stringify(t) }));
     const triggered = [...this.#triggered];
     this.#traces.clear();
     this.#triggered.clear();
