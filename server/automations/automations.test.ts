@@ -243,6 +243,25 @@ actions:
     expect(alerts.got[0]![1]).toMatch(/open for 300 s$/);
   });
 
+  it("an interrupted `for:` is a near miss that says how long it held", async () => {
+    const clock = new ManualClock(NOON);
+    const t = await hubAt(clock);
+    const d = await door(t);
+    await t.hub.api.automations.create({
+      source: JSON.stringify({ id: "left_open", triggers: [{ trigger: "state", entity_id: "binary_sensor.front_door_door", to: "on", for: "00:05:00" }], actions: [{ action: "mqtt.publish", data: { topic: "alerts/door", payload: "open" } }] }),
+      format: "json",
+      by: null,
+    });
+    await d.publishAsync("doors/front/state", "ON", { retain: true, qos: 1 });
+    await until(() => t.hub.api.states.find("binary_sensor.front_door_door")?.state === "on", "the door to open");
+    await clock.advance(2 * MINUTE);
+    await d.publishAsync("doors/front/state", "OFF", { retain: true, qos: 1 });
+    await until(() => t.hub.api.automations.traces("left_open").length === 1, "the near miss");
+    const [miss] = t.hub.api.automations.traces("left_open");
+    expect(miss).toMatchObject({ outcome: "near_miss" });
+    expect(miss!.summary).toBe("binary_sensor.front_door_door became on, but for: was interrupted after 2 min of 5 min");
+  });
+
   it("a device killed without DISCONNECT fires the offline rule through its will", async () => {
     const clock = new ManualClock(NOON);
     const t = await hubAt(clock);

@@ -5,7 +5,7 @@ import type { HaContext } from "../hub-api";
 import type { Logger } from "../logger";
 import { newContext } from "../state/context";
 import type { Clock } from "./clock";
-import { RunStopped, ScriptRun, StopAction, type RunPorts, type TraceStep } from "./script-run";
+import { formatMs, RunStopped, ScriptRun, StopAction, type RunPorts, type TraceStep } from "./script-run";
 import type { TraceWriter } from "./trace-writer";
 import { attachTrigger, type Hold, type TriggerData, type TriggerPorts } from "./triggers";
 
@@ -85,6 +85,10 @@ export class RuleRuntime {
         const detach = await attachTrigger(t, i, vars, this.#deps.triggerPorts, {
           fire: (data) => this.fire(data),
           hold: (key, dueAt, data) => this.#hold(`${i}:${key}`, dueAt, data),
+          interrupted: (data, heldMs) => {
+            const need = (data.for as { seconds?: number } | null)?.seconds ?? 0;
+            this.#trace(this.#newTrace(data, newContext(null, null, this.#deps.clock.now())), "near_miss", `${describeTrigger(data)}, but for: was interrupted after ${formatMs(heldMs)} of ${formatMs(need * 1000)}`);
+          },
           restored: new Map([...restoredHolds].filter(([k]) => k.startsWith(`${i}:`)).map(([k, h]) => [k.slice(String(i).length + 1), { ...h, key: k.slice(String(i).length + 1) }])),
         });
         this.#detach.push(detach);

@@ -37,6 +37,8 @@ export interface TriggerHooks {
   /** A `for:` hold began (or ended: `dueAt` null), for the engine to store; a restart hands it back as `restored`. */
   hold?(key: string, dueAt: number | null, data: TriggerData | null): void;
   restored?: ReadonlyMap<string, Hold>;
+  /** A `for:` hold ended before its time (the entity left the state after `heldMs`): a near miss. */
+  interrupted?(data: TriggerData, heldMs: number): void;
 }
 
 const UNAVAILABLE = new Set(["unavailable", "unknown"]);
@@ -49,6 +51,8 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
     for (const d of disposers.splice(0)) d();
   };
   const holds = new Map<string, () => void>();
+  /** What each hold waits to fire, and since when: an interrupted hold is a near miss worth telling. */
+  const held = new Map<string, { data: TriggerData; since: number }>();
   /** Fires now, or after `for:` unless `cancel(key)` comes first. */
   const fireAfter = (key: string, forDuration: Duration | undefined, data: TriggerData, vars: Record<string, unknown>) => {
     holds.get(key)?.();
@@ -58,8 +62,10 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
     const dueAt = (hooks.restored?.get(key)?.dueAt ?? ports.clock.now() + ms);
     const withFor = { ...data, for: { seconds: ms / 1000 } };
     hooks.hold?.(key, dueAt, withFor);
+    held.set(key, { data: withFor, since: dueAt - ms });
     holds.set(key, ports.clock.at(dueAt, () => {
       holds.delete(key);
+      held.delete(key);
       hooks.hold?.(key, null, null);
       hooks.fire(withFor);
     }));
@@ -70,6 +76,9 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
     c();
     holds.delete(key);
     hooks.hold?.(key, null, null);
+    const h = held.get(key);
+    held.delete(key);
+    if (h) hooks.interrupted?.(h.data, ports.clock.now() - h.since);
   };
   disposers.push(() => {
     for (const c of holds.values()) c();
