@@ -179,6 +179,25 @@ test("a rule whose condition fails shows as a near miss that says why", async ({
   await expect(page.getByRole("region", { name: "What this rule does" })).toContainText("If {{ false }} is true");
 });
 
+test("the home's location is set on the automations page, and a sun rule then has no problem", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/automations");
+  const form = page.getByRole("form", { name: "Where is the home?" });
+  if (!(await form.isVisible())) await page.getByRole("button", { name: "Change location" }).click();
+  await form.getByLabel("Latitude").fill("91");
+  await form.getByLabel("Longitude").fill("13.405");
+  await form.getByRole("button", { name: "Save location" }).click();
+  await expect(form.getByRole("alert")).toContainText("Latitude is a number from -90 to 90");
+  await form.getByLabel("Latitude").fill("52,52");
+  await form.getByRole("button", { name: "Save location" }).click();
+  await expect(page.getByText("Sun times for 52.520, 13.405.")).toBeVisible();
+  const sunRule = `id: sunset_${key}\nalias: Sunset ${key}\ntriggers:\n  - trigger: sun\n    event: sunset\n    offset: "-00:30:00"\nactions:\n  - action: mqtt.publish\n    data: { topic: e2e/automations/${key}/sunset, payload: "x" }\n`;
+  const res = await page.request.post("/api/automations", { data: sunRule, headers: { "Content-Type": "application/yaml" } });
+  expect(res.status()).toBe(201);
+  created.push(`sunset_${key}`);
+  expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([]);
+});
+
 test("phone first: no sideways scrolling at 360 px on the list, the editor and the home page", async ({ page }) => {
   test.skip(key !== "phone", "the phone project checks the narrow layout");
   await page.setViewportSize({ width: 360, height: 740 });

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requireUser } from "../_lib/current-user";
 import { AppShell } from "../_components/app-shell";
 import { AutomationList, type AutomationItem } from "../_components/automations/automation-list";
+import { HomeLocationForm } from "../_components/automations/home-location-form";
 import "../automations.css";
 
 export const metadata: Metadata = { title: "Automations" };
@@ -29,6 +30,7 @@ export default async function AutomationsPage() {
             </Link>
           )}
         </div>
+        <HomeLocationForm latitude={home?.latitude ?? null} longitude={home?.longitude ?? null} canEdit={principal.user.role !== "user"} />
         <AutomationList items={items} renderedAt={Date.now()} timeZone={home?.timeZone ?? "UTC"} />
       </div>
     </AppShell>

@@ -224,7 +224,7 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
       break;
     case "sun": {
       const where = ports.location();
-      if (!where) throw new Error("the home has no location: set it in Settings to use sun triggers");
+      if (!where) throw new Error("the home has no location: set it on the Automations page (or PUT /api/home/location) to use sun triggers");
       scheduleEvery(ports, disposers, (after) => nextSunEvent(t.event, after, where, t.offsetMs), () =>
         hooks.fire({ ...base, platform: "sun", event: t.event, offset: t.offsetMs / 1000, description: `${t.event} with offset` }),
       );
