@@ -23,12 +23,17 @@ function preload(): void {
 }
 
 let idlePreload = false;
-/** Once per page load: the history code when the browser has nothing else to do (at most a few seconds on). */
+/** Once per page load: the history code once the page has loaded and the browser has nothing else to do. */
 function preloadWhenIdle(): void {
   if (idlePreload || typeof window === "undefined") return;
   idlePreload = true;
-  if ("requestIdleCallback" in window) window.requestIdleCallback(preload, { timeout: 4000 });
-  else setTimeout(preload, 2000);
+  // After the page's own load, never in it: the page stays as light as before, the first tap finds the code.
+  const whenIdle = () => {
+    if ("requestIdleCallback" in window) window.requestIdleCallback(preload, { timeout: 4000 });
+    else setTimeout(preload, 2000);
+  };
+  if (document.readyState === "complete") whenIdle();
+  else window.addEventListener("load", whenIdle, { once: true });
 }
 
 interface EntityHistoryProps {
