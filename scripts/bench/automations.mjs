@@ -28,6 +28,7 @@ import { HUB_NODE_FLAGS } from "../hub-runtime.mjs";
 import { ensureNodeRed, NODE_RED_TOPICS, startNodeRed } from "./automations-nodered.mjs";
 import { cpuDelta, cpuSnapshot, finishChild, quietWait, spawnProtocol } from "./history-procs.mjs";
 import { makeTempDir, removeTempDir, sleep, stopTracked } from "./processes.mjs";
+import { attemptsWhileNoisy } from "./run-scenario.mjs";
 
 // BENCH_AUTOMATIONS_RULE_EVERY=K sends every K-th background message to a rule's topic (default 100), for experiments.
 export const AUTOMATIONS = { rules: 500, probes: 10, loadRate: 5000, ruleEvery: Number(process.env.BENCH_AUTOMATIONS_RULE_EVERY) || 100, probeRate: 40, warmupS: 2, p99GoalMs: 5 };
@@ -245,17 +246,8 @@ function summarizeRun(r, opts) {
 }
 
 /** Every attempt of one round; a noisy one is repeated up to --retries times. */
-export async function runAutomations(ctx, round) {
-  const attempts = [];
-  for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
-    if (ctx.interrupted()) break;
-    const result = await runOnce(ctx, round);
-    result.try = attempt;
-    attempts.push(result);
-    ctx.progress(result);
-    if (!result.noisy || result.ok === false) break;
-  }
-  return attempts;
+export function runAutomations(ctx, round) {
+  return attemptsWhileNoisy(ctx, () => runOnce(ctx, round));
 }
 
 const f = (x) => (x == null || !Number.isFinite(x) ? "-" : String(Number(x.toFixed(x >= 100 ? 0 : 2))));

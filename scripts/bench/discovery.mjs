@@ -19,6 +19,7 @@ import { build as esbuild } from "esbuild";
 import { HUB_NODE_FLAGS } from "../hub-runtime.mjs";
 import { renderSummary, summarizeProfile } from "./cpuprofile-top.mjs";
 import { makeTempDir, readRss, removeTempDir, sleep, spawnTracked, stopTracked } from "./processes.mjs";
+import { attemptsWhileNoisy } from "./run-scenario.mjs";
 
 export const DEVICES = 2000;
 const ENTITIES_PER_DEVICE = 5;
@@ -506,17 +507,8 @@ async function runOnce(ctx, round) {
 }
 
 /** Every attempt of one round; a noisy one is repeated up to --retries times. */
-export async function runDiscovery(ctx, round) {
-  const attempts = [];
-  for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
-    if (ctx.interrupted()) break;
-    const result = await runOnce(ctx, round);
-    result.try = attempt;
-    attempts.push(result);
-    ctx.progress(result);
-    if (!result.noisy || result.ok === false) break;
-  }
-  return attempts;
+export function runDiscovery(ctx, round) {
+  return attemptsWhileNoisy(ctx, () => runOnce(ctx, round));
 }
 
 export function discoveryProgress(r) {

@@ -14,6 +14,7 @@
 import { diskPhase } from "./history-disk.mjs";
 import { ingestPhase } from "./history-ingest.mjs";
 import { queryPhase } from "./history-queries.mjs";
+import { attemptsWhileNoisy } from "./run-scenario.mjs";
 
 export { HISTORY_METRICS, historyProgress, renderHistoryDetails } from "./history-report.mjs";
 
@@ -49,15 +50,6 @@ async function runOnce(ctx, round) {
 }
 
 /** Every attempt of one round; a noisy one is repeated up to --retries times. */
-export async function runHistory(ctx, round) {
-  const attempts = [];
-  for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
-    if (ctx.interrupted()) break;
-    const result = await runOnce(ctx, round);
-    result.try = attempt;
-    attempts.push(result);
-    ctx.progress(result);
-    if (!result.noisy || result.ok === false) break;
-  }
-  return attempts;
+export function runHistory(ctx, round) {
+  return attemptsWhileNoisy(ctx, () => runOnce(ctx, round));
 }

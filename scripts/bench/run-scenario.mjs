@@ -21,6 +21,23 @@ export async function startBroker(ctx, variant, maxSeconds) {
   return startHub(ctx.root, { auth: variant === "hub-auth" });
 }
 
+/**
+ * Every attempt of one round of a whole-hub scenario (discovery, history, ui, automations): `runOnce` again
+ * while the attempt was noisy and retries are left; an attempt that failed is not repeated.
+ */
+export async function attemptsWhileNoisy(ctx, runOnce) {
+  const attempts = [];
+  for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
+    if (ctx.interrupted()) break;
+    const result = await runOnce();
+    result.try = attempt;
+    attempts.push(result);
+    ctx.progress(result);
+    if (!result.noisy || result.ok === false) break;
+  }
+  return attempts;
+}
+
 /** Every attempt of one (scenario, variant, round): the last one is clean unless the retries ran out. */
 export async function runWithRetries(ctx, scenario, variant, round) {
   const attempts = [];

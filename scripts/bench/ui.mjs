@@ -19,6 +19,7 @@ import { analyze, LOSS_MS } from "./ui-latency.mjs";
 import { frameworkChunks, measureLoad } from "./ui-load.mjs";
 import { CPU_THROTTLE, cardTexts, clockOffset, collectPage, frameChanges, launchBrowser, openLivePage } from "./ui-page.mjs";
 import { startProbe } from "./ui-probe.mjs";
+import { attemptsWhileNoisy } from "./run-scenario.mjs";
 
 export { UI_METRICS, renderUiDetails, uiProgress } from "./ui-report.mjs";
 
@@ -215,15 +216,6 @@ async function runOnce(ctx, round) {
 }
 
 /** Every attempt of one round; a noisy one is repeated up to --retries times. */
-export async function runUi(ctx, round) {
-  const attempts = [];
-  for (let attempt = 0; attempt <= ctx.opts.retries; attempt++) {
-    if (ctx.interrupted()) break;
-    const result = await runOnce(ctx, round);
-    result.try = attempt;
-    attempts.push(result);
-    ctx.progress(result);
-    if (!result.noisy || result.ok === false) break;
-  }
-  return attempts;
+export function runUi(ctx, round) {
+  return attemptsWhileNoisy(ctx, () => runOnce(ctx, round));
 }
