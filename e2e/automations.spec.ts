@@ -131,7 +131,7 @@ test("a door rule pasted as YAML runs on an MQTT message, leaves a trace, refuse
   await first.locator("summary").click();
   await expect(first).toContainText(`Message on zigbee2mqtt/front_door_${key}/contact: false`);
   await expect(first.locator(".trace-step").first()).toContainText("actions/0");
-  await expect(first.locator(".trace-step").first()).toContainText("called mqtt.publish");
+  await expect(first.locator(".trace-step").first()).toContainText(`published "ON" to hall/light/set`);
   await expect(first.locator(".trace-step").nth(1)).toContainText("actions/1");
   await shot(page, "3-trace");
 

@@ -69,6 +69,14 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
   return compile(source, options);
 }
 
+/**
+ * A global function that also has attributes, as HA's `states` is both `states('sensor.x')` and
+ * `states.sensor.x`: `member(name)` answers `fn.name` in a template (undefined: no such attribute).
+ */
+export function withMembers<F extends (...args: unknown[]) => unknown>(fn: F, member: (name: unknown) => unknown): F {
+  return Object.assign(fn, { templateMember: member });
+}
+
 /** Marks a number as a Python float for template variables (`pyFloat(22)` renders "22.0"). */
 export function pyFloat(value: number): unknown {
   return makeFloat(value);

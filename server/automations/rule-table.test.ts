@@ -182,6 +182,18 @@ const CASES: Case[] = [
     want: ["yes"],
   },
   {
+    name: "templates: states('x') and the states.domain.object form, with attributes and name",
+    rule: {
+      triggers: [mqttTrigger("tpl")],
+      actions: [publish("a", "{{ states('sensor.level_value') }}|{{ states.sensor.level_value.state }}|{{ states.sensor.level_value.name }}|{{ states.sensor.level_value.attributes.friendly_name }}|{{ is_state('sensor.level_value', '12') }}")],
+    },
+    act: async (c) => {
+      await c.pub("level/state", "12");
+      await c.pub("in/tpl", "x");
+    },
+    want: ["12|12|Level Value|Level Value|True"],
+  },
+  {
     name: "continue_on_error: a failing service call does not end the run",
     rule: { triggers: [mqttTrigger("err")], actions: [{ action: "light.turn_on", target: { entity_id: "light.nowhere" }, continue_on_error: true }, publish("a", "went on")] },
     act: async (c) => c.pub("in/err", "x"),

@@ -140,7 +140,10 @@ export class ScriptRun {
         const data = (p.render(a.data, vars) ?? {}) as Record<string, unknown>;
         const response = await p.callService(service, target, data, this.#context);
         if (a.responseVariable) this.#set({ [a.responseVariable]: response }, step);
-        step.result = `called ${service}${target.entity_id.length ? ` on ${target.entity_id.join(", ")}` : ""}`;
+        step.result =
+          service === "mqtt.publish"
+            ? `published ${JSON.stringify(data.payload ?? "")} to ${typeof data.topic === "string" ? data.topic : JSON.stringify(data.topic)}`
+            : `called ${service}${target.entity_id.length ? ` on ${target.entity_id.join(", ")}` : ""}`;
         return;
       }
       case "delay": {

@@ -1,4 +1,5 @@
-import { compileTemplate, type CompiledTemplate } from "@/devices/templates/ha-template";
+import { compileTemplate, withMembers, type CompiledTemplate } from "@/devices/templates/ha-template";
+import { PyCallable, PyUndefined } from "@/devices/templates/python-values";
 import type { HaState } from "../hub-api";
 
 export interface AutomationTemplateDeps {
@@ -27,8 +28,26 @@ export class AutomationTemplates {
     this.#deps = deps;
     const state = (id: unknown) => (typeof id === "string" ? deps.state(id.toLowerCase()) : undefined);
     const matches = (value: unknown, wanted: unknown) => (Array.isArray(wanted) ? wanted.some((w) => String(w) === String(value)) : String(wanted) === String(value));
+    // HA's state object as templates see it (`states.sensor.x.state`, `.attributes`, `.name`, …).
+    const stateObject = (s: HaState) => {
+      const dot = s.entity_id.indexOf(".");
+      const friendly = s.attributes.friendly_name;
+      return { ...s, domain: s.entity_id.slice(0, dot), object_id: s.entity_id.slice(dot + 1), name: typeof friendly === "string" ? friendly : s.entity_id.slice(dot + 1) };
+    };
+    const domainOf = (domain: string) =>
+      new PyCallable(
+        `states.${domain}`,
+        () => {
+          throw new Error(`states.${domain} is not callable`);
+        },
+        (objectId) => {
+          const s = typeof objectId === "string" ? deps.state(`${domain}.${objectId}`) : undefined;
+          return s ? stateObject(s) : new PyUndefined(String(objectId), `no entity ${domain}.${String(objectId)}`);
+        },
+      );
     this.#globals = {
-      states: (id) => state(id)?.state ?? "unknown",
+      // states('sensor.x') and states.sensor.x, as in HA.
+      states: withMembers((id: unknown) => state(id)?.state ?? "unknown", (domain) => (typeof domain === "string" ? domainOf(domain) : undefined)),
       is_state: (id, wanted) => {
         const s = state(id);
         return s !== undefined && matches(s.state, wanted);
