@@ -2,6 +2,7 @@
 // condition. Only Intl: a formatter per zone turns an instant into local fields; the reverse (local wall
 // time -> instant) probes the zone's offset a day either side, which is enough for every real DST rule.
 import type { Weekday } from "./types";
+import { zoneFormatter } from "../zone-formatter";
 
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;
@@ -25,22 +26,10 @@ export interface LocalParts {
   msOfDay: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    // hourCycle h23: "hour12: false" renders midnight as "24" in some ICU versions.
-    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The local calendar and clock fields of an instant in an IANA zone (throws RangeError on an unknown zone). */
 export function localParts(ms: number, timeZone: string): LocalParts {
   const fields: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(ms)) {
+  for (const part of zoneFormatter(timeZone).formatToParts(ms)) {
     if (part.type !== "literal") fields[part.type] = Number(part.value);
   }
   const year = fields.year ?? 1970;

@@ -1,32 +1,13 @@
 // Calendar periods (day, week, month) in the home's time zone, as epoch-ms bounds. Time zones come from Intl,
 // which is slow (tens of microseconds a call), so each period boundary costs one call where possible.
+import { zoneFormatter } from "../zone-formatter";
 
 export type CalendarPeriod = "day" | "week" | "month";
-
-const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = FORMATTERS.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    FORMATTERS.set(timeZone, f);
-  }
-  return f;
-}
 
 /** True when Intl knows the zone (an IANA name such as "Europe/Amsterdam", or "UTC"). */
 export function isTimeZone(timeZone: string): boolean {
   try {
-    formatter(timeZone);
+    zoneFormatter(timeZone);
     return true;
   } catch {
     return false;
@@ -49,7 +30,7 @@ const FORMATTED = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/;
 
 function wallTime(epochMs: number, timeZone: string): WallTime {
   const seconds = Math.floor(epochMs / 1000) * 1000;
-  const m = FORMATTED.exec(formatter(timeZone).format(new Date(seconds)));
+  const m = FORMATTED.exec(zoneFormatter(timeZone).format(new Date(seconds)));
   if (!m) throw new Error(`unexpected date format for ${timeZone}`);
   const [month, day, year, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
   return { year, month, day, wallMs: utc(year, month, day, hour, minute, second) };

@@ -3,6 +3,7 @@
  * as_timestamp, as_datetime, as_local, today_at, timedelta and the timestamp_* filters. Time zones
  * come from Intl (no platform access); naive datetimes are read in the configured zone.
  */
+import { zoneFormatter } from "../zone-formatter";
 import { activeContext, type FilterFunction, type RenderContext } from "./evaluator";
 import { ConversionError, forgiving, noDefault } from "./conversions";
 import { bindArgs, MISSING, strftime } from "./python-ops";
@@ -23,28 +24,12 @@ import {
 } from "./python-values";
 
 
-const OFFSET_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
-
 /** Offset (minutes) of `timeZone` at `epochMs`, via Intl (no platform access needed). */
 export function zoneOffsetMinutes(epochMs: number, timeZone: string | undefined): number {
   if (timeZone === undefined) return -new Date(epochMs).getTimezoneOffset();
   if (timeZone === "UTC" || timeZone === "Etc/UTC") return 0;
-  let formatter = OFFSET_FORMATTERS.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    OFFSET_FORMATTERS.set(timeZone, formatter);
-  }
   const parts: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(Math.floor(epochMs / 1000) * 1000))) {
+  for (const part of zoneFormatter(timeZone).formatToParts(new Date(Math.floor(epochMs / 1000) * 1000))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
   }
   const wall = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
