@@ -1,5 +1,5 @@
 import { isRecord, isTemplate, show } from "./config-shapes";
-import { type Ctx, didYouMean, entityOfDomain, Fields, listItems, MAX_DEPTH, parseTimeOfDay, report, stateList, stringValue } from "./config-values";
+import { type Ctx, didYouMean, entityOfDomain, Fields, listItems, MAX_DEPTH, numericStateOptions, parseTimeOfDay, report, stateList, stringValue } from "./config-values";
 import type { Condition } from "./types";
 
 /** Conditions as HA's CONDITION_SCHEMA takes them (helpers/config_validation.py), shorthands expanded. */
@@ -99,15 +99,7 @@ const state: ConditionParser = (f, base) => {
 
 const numericState: ConditionParser = (f, base) => {
   const entityIds = f.entityIds("entity_id");
-  f.atLeastOneOf("above", "below");
-  const condition = {
-    ...base,
-    kind: "numeric_state" as const,
-    above: f.threshold("above"),
-    below: f.threshold("below"),
-    attribute: f.string("attribute"),
-    valueTemplate: f.template("value_template"),
-  };
+  const condition = { ...base, kind: "numeric_state" as const, ...numericStateOptions(f) };
   return entityIds === undefined ? undefined : { ...condition, entityIds };
 };
 

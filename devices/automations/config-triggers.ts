@@ -1,5 +1,5 @@
 import { isRecord, isTemplate, show } from "./config-shapes";
-import { type Ctx, didYouMean, entityOfDomain, Fields, listItems, MAX_DEPTH, parseTimeOfDay, report, stateList, stringValue } from "./config-values";
+import { type Ctx, didYouMean, entityOfDomain, Fields, listItems, MAX_DEPTH, numericStateOptions, parseTimeOfDay, report, stateList, stringValue } from "./config-values";
 import type { Trigger } from "./types";
 
 /** Triggers as HA's trigger platforms validate them (homeassistant/triggers/*.py, mqtt/trigger.py). */
@@ -150,16 +150,7 @@ const state: TriggerParser = (f, base) => {
 
 const numericState: TriggerParser = (f, base) => {
   const entityIds = f.entityIds("entity_id");
-  f.atLeastOneOf("above", "below");
-  const trigger = {
-    ...base,
-    kind: "numeric_state" as const,
-    above: f.threshold("above"),
-    below: f.threshold("below"),
-    attribute: f.string("attribute"),
-    valueTemplate: f.template("value_template"),
-    for: f.duration("for"),
-  };
+  const trigger = { ...base, kind: "numeric_state" as const, ...numericStateOptions(f), for: f.duration("for") };
   return entityIds === undefined ? undefined : { ...trigger, entityIds };
 };
 

@@ -347,3 +347,9 @@ export function stateList(ctx: Ctx, value: unknown, path: string, attribute: boo
   }
   return states;
 }
+
+/** The options a numeric_state trigger and condition share: `above`/`below` (at least one), `attribute`, `value_template`. */
+export function numericStateOptions(f: Fields) {
+  f.atLeastOneOf("above", "below");
+  return { above: f.threshold("above"), below: f.threshold("below"), attribute: f.string("attribute"), valueTemplate: f.template("value_template") };
+}
