@@ -6,3 +6,5 @@ export * from "./health";
 export * from "./history";
 export * from "./statistics";
 export * from "./automations";
+export * from "./notifications";
+export * from "./scenes";

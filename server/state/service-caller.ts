@@ -16,6 +16,25 @@ const mqttPublishSchema = z.object({
   evaluate_payload: z.unknown().optional(),
 });
 
+/** One call as a hub-provided domain sees it: targets resolved to entity ids, the rest is service data. */
+export interface DomainCall {
+  service: string;
+  entityIds: string[];
+  data: Record<string, unknown>;
+  userId: string | null;
+  context: ServiceCallInput["context"];
+}
+
+/**
+ * A service domain the hub itself provides (notify, persistent_notification, scene): it is asked before the
+ * MQTT entities' own services; `next` runs what the entities of the same domain would have run (an MQTT scene).
+ */
+export interface ServiceDomain {
+  /** The services it offers now, for GET /api/services (notify's targets change as phones subscribe). */
+  services(): string[];
+  call(call: DomainCall, next: () => Promise<HaState[]>): Promise<HaState[]>;
+}
+
 /** Generic services every entity domain with on/off takes (HA's homeassistant.*). */
 const GENERIC = new Set(["turn_on", "turn_off", "toggle"]);
 
@@ -33,12 +52,27 @@ export interface ServiceCallerDeps {
  */
 export class ServiceCaller {
   readonly #deps: ServiceCallerDeps;
+  readonly #domains = new Map<string, ServiceDomain>();
 
   constructor(deps: ServiceCallerDeps) {
     this.#deps = deps;
   }
 
-  async call({ domain, service, data, userId, context }: ServiceCallInput): Promise<HaState[]> {
+  /** Adds a hub-provided domain (the composition root does, once per domain). */
+  addDomain(name: string, domain: ServiceDomain): void {
+    if (this.#domains.has(name)) throw new Error(`service domain ${name} is already provided`);
+    this.#domains.set(name, domain);
+  }
+
+  async call(input: ServiceCallInput): Promise<HaState[]> {
+    const provided = this.#domains.get(input.domain);
+    if (!provided) return this.#callEntities(input);
+    const { targets, fromDevices, rest } = this.#targets(input.data);
+    const entityIds = [...new Set([...targets, ...fromDevices])];
+    return provided.call({ service: input.service, entityIds, data: rest, userId: input.userId, context: input.context }, () => this.#callEntities(input));
+  }
+
+  async #callEntities({ domain, service, data, userId, context }: ServiceCallInput): Promise<HaState[]> {
     if (domain === "mqtt") {
       if (service !== "publish") throw new HubError("invalid_input", `service mqtt.${service} not found`);
       const parsed = mqttPublishSchema.safeParse(data);
@@ -79,6 +113,11 @@ export class ServiceCaller {
     for (const [domain, platform] of Object.entries(PLATFORMS)) {
       if (!platform.isEntity) continue;
       out.push({ domain, services: describe(Object.keys(platform.services)) });
+    }
+    for (const [domain, provided] of this.#domains) {
+      const entry = out.find((d) => d.domain === domain);
+      if (entry) Object.assign(entry.services, describe(provided.services()));
+      else out.push({ domain, services: describe(provided.services()) });
     }
     out.push({ domain: "homeassistant", services: describe([...GENERIC]) });
     out.push({ domain: "mqtt", services: describe(["publish"]) });
