@@ -2,6 +2,8 @@ import type { BatteryReading, HealthCounts, HealthProblem, LinkReading } from "@
 import type { HistoryPeriodQuery, HistoryState } from "./history/history-reader";
 import type { AutomationView, SaveInput as AutomationSaveInput } from "./automations/automation-engine";
 import type { RuleTrace as AutomationTrace } from "./automations/rule-runtime";
+import type { TriggerSample } from "./automations/trigger-sample";
+import type { ConditionResult } from "@/devices/automations/conditions";
 import type { RecorderStatus } from "./history/recorder";
 import type { DatabaseStatsView } from "./history/database-stats";
 import type { RecorderPolicyPatch, RecorderPolicyView } from "./history/recorder-policies";
@@ -422,7 +424,7 @@ export interface ServiceCallInput {
   context?: HaContext;
 }
 
-export type { AutomationView, AutomationSaveInput, AutomationTrace };
+export type { AutomationView, AutomationSaveInput, AutomationTrace, TriggerSample, ConditionResult };
 
 export interface HubApi {
   /** GET /api/health: liveness, no auth. */
@@ -517,6 +519,10 @@ export interface HubApi {
     setEnabled(id: string, enabled: boolean): Promise<AutomationView>;
     /** Runs it now (conditions skipped unless asked); answers the run id. */
     run(id: string, opts?: { skipConditions?: boolean; variables?: Record<string, unknown>; userId?: string | null }): string;
+    /** The editor's "fire this trigger": trigger `index` as if `sample` happened (conditions checked), or why it would not fire. */
+    fireSample(id: string, index: number, sample: TriggerSample, userId: string | null): { fired: true; run_id: string } | { fired: false; reason: string };
+    /** The editor's "test this condition": evaluated now, with the reason of each part. */
+    testConditions(input: unknown, variables?: Record<string, unknown>): ConditionResult;
     traces(id: string): AutomationTrace[];
     revisions(id: string): Array<{ revision: number; saved_at: string; saved_by: string | null; action: string; format: "yaml" | "json"; source: string }>;
     restore(id: string, revision: number, by: string | null): Promise<AutomationView>;

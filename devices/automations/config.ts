@@ -3,7 +3,7 @@ import { parseConditions } from "./config-conditions";
 import { parseTriggers } from "./config-triggers";
 import { isRecord, show } from "./config-shapes";
 import { type Ctx, Fields } from "./config-values";
-import type { AutomationConfig, AutomationMode, ConfigIssue } from "./types";
+import type { AutomationConfig, AutomationMode, Condition, ConfigIssue } from "./types";
 
 /**
  * An automation in Home Assistant's format (already parsed from YAML or JSON) into the normalized
@@ -42,6 +42,18 @@ export function parseAutomation(input: unknown, fallbackId: string): ParseOutcom
   } catch (error) {
     // Plain JSON/YAML data cannot make the readers throw; an exotic object (a getter, a Proxy) still must not.
     return { ok: false, issues: [...ctx.issues, { path: "", message: `could not read the automation: ${String(error)}` }] };
+  }
+}
+
+/** One condition or a list of them as a rule would hold them (the editor's "test this condition"). Never throws. */
+export function parseConditionsOnly(input: unknown): { ok: true; conditions: Condition[] } | { ok: false; issues: ConfigIssue[] } {
+  const ctx: Ctx = { issues: [] };
+  try {
+    if (input === undefined || input === null) return { ok: false, issues: [{ path: "", message: "a condition is required" }] };
+    const conditions = parseConditions(ctx, input, "condition", 1);
+    return ctx.issues.length === 0 ? { ok: true, conditions } : { ok: false, issues: ctx.issues };
+  } catch (error) {
+    return { ok: false, issues: [...ctx.issues, { path: "", message: `could not read the condition: ${String(error)}` }] };
   }
 }
 

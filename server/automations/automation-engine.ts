@@ -1,7 +1,7 @@
 import { parseDocument } from "yaml";
-import { parseAutomation } from "@/devices/automations/config";
+import { parseAutomation, parseConditionsOnly } from "@/devices/automations/config";
 import { durationFromTemplateResult } from "@/devices/automations/duration";
-import { evaluateConditions } from "@/devices/automations/conditions";
+import { evaluateConditions, type ConditionResult } from "@/devices/automations/conditions";
 import { nextLocalTime, parseTimeOfDay } from "@/devices/automations/time-of-day";
 import type { AutomationConfig, ConfigIssue, Duration } from "@/devices/automations/types";
 import { AutomationQueries, type AutomationRow, type SourceFormat } from "@/db/queries/automations";
@@ -16,6 +16,7 @@ import type { Clock } from "./clock";
 import { RuleRuntime, type RuleTrace } from "./rule-runtime";
 import { AutomationTemplates, isTemplate } from "./templates";
 import { TraceWriter } from "./trace-writer";
+import { sampleTrigger, type TriggerSample } from "./trigger-sample";
 import type { Hold, TriggerData, TriggerPorts } from "./triggers";
 
 export interface AutomationEngineDeps {
@@ -25,6 +26,8 @@ export interface AutomationEngineDeps {
   log: Logger;
   clock: Clock;
   state: (entityId: string) => HaState | undefined;
+  /** Every state: templates iterating `states` or `states.<domain>` ask for it. */
+  states: () => HaState[];
   callService: (input: ServiceCallInput) => Promise<unknown>;
   deviceEntities: (deviceId: string) => string[];
   timeZone: () => string;
@@ -96,7 +99,7 @@ export class AutomationEngine {
     deps = { ...deps, timeZone: timeZone.get, location: location.get };
     this.#deps = deps;
     this.#store = new AutomationQueries(deps.db);
-    this.#templates = new AutomationTemplates({ state: deps.state, now: () => deps.clock.now(), timeZone: deps.timeZone });
+    this.#templates = new AutomationTemplates({ state: deps.state, states: deps.states, now: () => deps.clock.now(), timeZone: deps.timeZone });
     this.#traces = new TraceWriter({ store: this.#store, log: deps.log, keep: deps.keepTraces ?? 50 });
   }
 
@@ -178,12 +181,37 @@ export class AutomationEngine {
 
   /** Runs the automation now (HA's automation.trigger): conditions skipped unless asked. Answers the run's id. */
   run(id: string, opts: { skipConditions?: boolean; variables?: Record<string, unknown>; userId?: string | null } = {}): string {
-    const rule = this.#rules.get(id);
-    if (!rule) throw new HubError(this.#store.get(id) ? "invalid_input" : "not_found", this.#store.get(id) ? `automation ${id} is off or does not parse` : `no automation ${id}`);
+    const rule = this.#loaded(id);
     const trigger: TriggerData = { platform: "manual", id: "manual", idx: "manual", description: "run by hand", ...opts.variables };
     const runId = rule.fire(trigger, { skipConditions: opts.skipConditions ?? true, context: newContext(opts.userId ?? null, null, this.#deps.clock.now()) });
     if (!runId) throw new HubError("conflict", `automation ${id} did not start (its mode allows no more runs now)`);
     return runId;
+  }
+
+  /** The editor's "fire this trigger": trigger `index` of the saved rule as if `sample` happened; conditions are checked. */
+  fireSample(id: string, index: number, sample: TriggerSample, userId: string | null): { fired: true; run_id: string } | { fired: false; reason: string } {
+    const rule = this.#loaded(id);
+    const t = rule.config.triggers[index];
+    if (!t) throw new HubError("invalid_input", `automation ${id} has ${rule.config.triggers.length} trigger(s): there is no trigger ${index}`);
+    const r = sampleTrigger(t, index, sample, rule.config.triggerVariables, { now: () => this.#deps.clock.now(), state: this.#deps.state, templates: this.#templates });
+    if (!r.matched) return { fired: false, reason: r.reason };
+    const runId = rule.fire(r.data, { context: newContext(userId, null, this.#deps.clock.now()) });
+    if (!runId) throw new HubError("conflict", `automation ${id} did not start (its mode allows no more runs now)`);
+    return { fired: true, run_id: runId };
+  }
+
+  /** The editor's "test this condition": one condition or a list, as a rule holds them, evaluated now with its reasons. */
+  testConditions(input: unknown, variables: Record<string, unknown> = {}): ConditionResult {
+    const parsed = parseConditionsOnly(input);
+    if (!parsed.ok) throw new HubError("unprocessable", parsed.issues.map((i) => `${i.path}: ${i.message}`).join("; "), { details: { issues: parsed.issues } });
+    return evaluateConditions(parsed.conditions, variables, this.#conditionPorts());
+  }
+
+  #loaded(id: string): RuleRuntime {
+    const rule = this.#rules.get(id);
+    if (rule) return rule;
+    const exists = this.#store.get(id) !== undefined;
+    throw new HubError(exists ? "invalid_input" : "not_found", exists ? `automation ${id} is off or does not parse` : `no automation ${id}`);
   }
 
   traces(id: string, limit = 200): RuleTrace[] {

@@ -93,20 +93,8 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
         (m) => {
           // The broker's retained replay at (re)subscription is old news, not an event to act on.
           if (m.replayed) return;
-          const payload = m.payload.toString("utf8");
-          let payloadJson: unknown;
-          try {
-            payloadJson = JSON.parse(payload);
-          } catch {
-            payloadJson = undefined;
-          }
-          if (t.payload !== undefined) {
-            const vars = { ...variables, value: payload, ...(payloadJson === undefined ? {} : { value_json: payloadJson }) };
-            const value = t.valueTemplate ? safeText(() => ports.templates.renderText(t.valueTemplate!, vars)) : payload;
-            const wanted = safeText(() => ports.templates.renderText(t.payload!, variables));
-            if (value === undefined || value !== wanted) return;
-          }
-          hooks.fire({ ...base, platform: "mqtt", topic: m.topic, payload, ...(payloadJson === undefined ? {} : { payload_json: payloadJson }), qos: m.qos, description: `mqtt topic ${m.topic}` });
+          const r = mqttMessageMatch(t, base, m.topic, m.payload.toString("utf8"), m.qos, variables, ports.templates);
+          if ("data" in r) hooks.fire(r.data);
         },
       );
       disposers.push(() => void unsubscribe().catch(() => undefined));
@@ -114,26 +102,13 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
     }
     case "state": {
       const watched = new Set(t.entityIds);
-      const matchAll = t.from === undefined && t.to === undefined && t.notFrom === undefined && t.notTo === undefined;
-      const valueOf = (s: HaState | null) => (s === null ? null : t.attribute === undefined ? s.state : (s.attributes[t.attribute] ?? null));
       const matches = (list: Array<string | null> | undefined, value: unknown) => list === undefined || list.includes(null) || list.some((w) => w === textOf(value));
       disposers.push(
         ports.bus.on("stateChanged", ({ entityId, oldState, newState }) => {
           if (!watched.has(entityId)) return;
-          const from = valueOf(oldState);
-          const to = valueOf(newState);
           const key = `state:${entityId}`;
-          if (t.attribute !== undefined && JSON.stringify(from) === JSON.stringify(to)) return;
-          // An attribute-only change fires only a rule that names no from/to (HA's match_all).
-          const stateChanged = oldState?.state !== newState?.state;
-          if (!matchAll && t.attribute === undefined && !stateChanged) return;
-          if (t.to?.includes(null) && t.attribute === undefined && !stateChanged) return;
-          const ok =
-            newState !== null &&
-            (t.from === undefined || (oldState !== null && matches(t.from, from))) &&
-            matches(t.to, to) &&
-            !(t.notFrom?.includes(textOf(from)) ?? false) &&
-            !(t.notTo?.includes(textOf(to)) ?? false);
+          const ok = stateChangeMatch(t, oldState, newState);
+          if (ok === "ignore") return;
           if (!ok) {
             cancel(key);
             return;
@@ -304,6 +279,51 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
   }
 }
 
+/**
+ * An MQTT message against an `mqtt` trigger whose topic already matched: the trigger's data, or why the payload
+ * does not match (`payload` compared with the message, or with what `value_template` makes of it).
+ */
+export function mqttMessageMatch(t: Extract<Trigger, { kind: "mqtt" }>, base: { id: string; idx: string }, topic: string, payload: string, qos: number, variables: Record<string, unknown>, templates: AutomationTemplates): { data: TriggerData } | { reason: string } {
+  let payloadJson: unknown;
+  try {
+    payloadJson = JSON.parse(payload);
+  } catch {
+    payloadJson = undefined;
+  }
+  if (t.payload !== undefined) {
+    const vars = { ...variables, value: payload, ...(payloadJson === undefined ? {} : { value_json: payloadJson }) };
+    const value = t.valueTemplate ? safeText(() => templates.renderText(t.valueTemplate!, vars)) : payload;
+    const wanted = safeText(() => templates.renderText(t.payload!, variables));
+    if (value === undefined) return { reason: "value_template failed on this payload" };
+    if (value !== wanted) return { reason: `${t.valueTemplate ? "value_template gave" : "the payload is"} ${JSON.stringify(value)}, the trigger wants ${JSON.stringify(wanted)}` };
+  }
+  return { data: { ...base, platform: "mqtt", topic, payload, ...(payloadJson === undefined ? {} : { payload_json: payloadJson }), qos, description: `mqtt topic ${topic}` } };
+}
+
+/**
+ * A state change against a `state` trigger on that entity: true when it fires (or starts its `for:`), false when
+ * it does not (a hold under way ends), "ignore" when the change is not one the trigger looks at.
+ */
+export function stateChangeMatch(t: Extract<Trigger, { kind: "state" }>, oldState: HaState | null, newState: HaState | null): boolean | "ignore" {
+  const valueOf = (s: HaState | null) => (s === null ? null : t.attribute === undefined ? s.state : (s.attributes[t.attribute] ?? null));
+  const matches = (list: Array<string | null> | undefined, value: unknown) => list === undefined || list.includes(null) || list.some((w) => w === textOf(value));
+  const matchAll = t.from === undefined && t.to === undefined && t.notFrom === undefined && t.notTo === undefined;
+  const from = valueOf(oldState);
+  const to = valueOf(newState);
+  if (t.attribute !== undefined && JSON.stringify(from) === JSON.stringify(to)) return "ignore";
+  // An attribute-only change fires only a rule that names no from/to (HA's match_all).
+  const stateChanged = oldState?.state !== newState?.state;
+  if (!matchAll && t.attribute === undefined && !stateChanged) return "ignore";
+  if (t.to?.includes(null) && t.attribute === undefined && !stateChanged) return "ignore";
+  return (
+    newState !== null &&
+    (t.from === undefined || (oldState !== null && matches(t.from, from))) &&
+    matches(t.to, to) &&
+    !(t.notFrom?.includes(textOf(from)) ?? false) &&
+    !(t.notTo?.includes(textOf(to)) ?? false)
+  );
+}
+
 /** Runs `fire` at every instant `next` gives, each computed from the one before. */
 function scheduleEvery(ports: TriggerPorts, disposers: Array<() => void>, next: (afterMs: number) => number | undefined, fire: (at: number) => void): void {
   let cancel: (() => void) | undefined;
@@ -351,7 +371,7 @@ function attachEntityTime(entityId: string, offsetMs: number, t: Extract<Trigger
 }
 
 /** A state or attribute value as text, as HA compares them to a rule's strings. */
-function textOf(value: unknown): string {
+export function textOf(value: unknown): string {
   if (value === null || value === undefined) return "None";
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
