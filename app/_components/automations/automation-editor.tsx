@@ -4,6 +4,9 @@ import { useId, useState, type FormEvent, type KeyboardEvent } from "react";
 import { goToLogin } from "../api-client";
 import { IssueList } from "./automation-list";
 import { saveAutomation, type ConfigIssue } from "./automation-api";
+import type { EditorCatalog } from "./visual/field-input";
+import { VisualEditor } from "./visual/visual-editor";
+import "../../automation-editor.css";
 
 /** A first rule to start from: the hall light when a door opens after dark. */
 export const NEW_RULE_TEMPLATE = `# Hall light when a door opens after dark
@@ -30,12 +33,17 @@ export interface AutomationEditorProps {
   id: string | null;
   source: string;
   canEdit: boolean;
+  catalog: EditorCatalog;
 }
 
-/** The rule as YAML, the source of truth (comments are kept); Save sends it as typed and lists every problem. */
-export function AutomationEditor({ id, source, canEdit }: AutomationEditorProps) {
+/**
+ * The rule in two views of one text: forms with pickers, and the YAML itself (the source of truth: comments are
+ * kept). Save sends the YAML as typed and lists every problem.
+ */
+export function AutomationEditor({ id, source, canEdit, catalog }: AutomationEditorProps) {
   const router = useRouter();
   const fieldId = useId();
+  const [view, setView] = useState<"visual" | "yaml">("visual");
   const [text, setText] = useState(source);
   const [base, setBase] = useState(source);
   const [prevSource, setPrevSource] = useState(source);
@@ -84,28 +92,42 @@ export function AutomationEditor({ id, source, canEdit }: AutomationEditorProps)
   };
 
   return (
-    <form className="automation-editor" onSubmit={onSubmit} aria-labelledby={`${fieldId}-label`}>
+    <form className="automation-editor" onSubmit={onSubmit} aria-label="Edit the rule">
       <div className="editor-head">
-        <label id={`${fieldId}-label`} htmlFor={fieldId} className="field-label">
-          YAML
-        </label>
-        <span className="muted small">Home Assistant&apos;s automation format. Comments are kept.</span>
+        <div className="segmented" role="group" aria-label="Editor view">
+          <button type="button" className="segment" aria-pressed={view === "visual"} onClick={() => setView("visual")}>
+            Visual
+          </button>
+          <button type="button" className="segment" aria-pressed={view === "yaml"} onClick={() => setView("yaml")}>
+            YAML
+          </button>
+        </div>
+        <span className="muted small">{view === "yaml" ? "Home Assistant's automation format. Comments are kept." : "Changes here edit the YAML in place: its comments stay."}</span>
       </div>
-      <textarea
-        id={fieldId}
-        className="input yaml-input"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKeyDown}
-        readOnly={!canEdit}
-        spellCheck={false}
-        autoCapitalize="off"
-        autoCorrect="off"
-        autoComplete="off"
-        rows={Math.min(30, Math.max(12, text.split("\n").length + 1))}
-        aria-invalid={issues.length > 0 || undefined}
-        aria-describedby={issues.length > 0 || error ? `${fieldId}-errors` : undefined}
-      />
+      {view === "visual" ? (
+        <VisualEditor text={text} onChange={setText} catalog={catalog} readOnly={!canEdit} automationId={id} dirty={dirty} />
+      ) : (
+        <>
+          <label htmlFor={fieldId} className="visually-hidden">
+            YAML
+          </label>
+          <textarea
+            id={fieldId}
+            className="input yaml-input"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={onKeyDown}
+            readOnly={!canEdit}
+            spellCheck={false}
+            autoCapitalize="off"
+            autoCorrect="off"
+            autoComplete="off"
+            rows={Math.min(30, Math.max(12, text.split("\n").length + 1))}
+            aria-invalid={issues.length > 0 || undefined}
+            aria-describedby={issues.length > 0 || error ? `${fieldId}-errors` : undefined}
+          />
+        </>
+      )}
       {(error || issues.length > 0) && (
         <div id={`${fieldId}-errors`} className="alert alert-error editor-errors" role="alert">
           <p>{error}</p>

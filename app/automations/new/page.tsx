@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { requireUser } from "../../_lib/current-user";
+import { editorCatalog } from "../../_lib/editor-catalog";
 import { AppShell } from "../../_components/app-shell";
 import { AutomationEditor, NEW_RULE_TEMPLATE } from "../../_components/automations/automation-editor";
 import "../../automations.css";
@@ -20,11 +21,11 @@ export default async function NewAutomationPage() {
         <div className="page-head">
           <div>
             <h1 className="page-title">New automation</h1>
-            <p className="muted">Start from this example or paste a rule in Home Assistant&apos;s YAML.</p>
+            <p className="muted">Start from this example: change it with the forms, or paste a rule in Home Assistant&apos;s YAML.</p>
           </div>
         </div>
         <section className="card">
-          <AutomationEditor id={null} source={NEW_RULE_TEMPLATE} canEdit />
+          <AutomationEditor id={null} source={NEW_RULE_TEMPLATE} canEdit catalog={editorCatalog(api, principal)} />
         </section>
       </div>
     </AppShell>
