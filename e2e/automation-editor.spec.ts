@@ -124,5 +124,5 @@ test("a rule made with the forms runs when its trigger is fired with a sample me
   expect(await published).toBe("ON");
   await shot(page, "2-fired");
   const runs = page.getByRole("list", { name: "Runs, newest first" });
-  await expect(runs.getByRole("listitem").first()).toContainText(`message on zigbee2mqtt/kitchen/${key}/action`);
+  await expect(runs.getByRole("listitem").first()).toContainText(`message on zigbee2mqtt/kitchen/${key}/action (a sample, fired by hand)`);
 });

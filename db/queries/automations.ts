@@ -6,7 +6,13 @@ import { automationPending, automationRevisions, automations, automationTraces }
 export type AutomationRow = typeof automations.$inferSelect;
 export type RevisionRow = typeof automationRevisions.$inferSelect;
 export type TraceRow = typeof automationTraces.$inferSelect;
-export type PendingRow = typeof automationPending.$inferSelect;
+/**
+ * What a pending row holds: "run" (a run waiting in a delay or a wait), "hold" (a trigger's `for:`), "queued" (a
+ * run of a `mode: queued` rule waiting its turn). The column is plain text (migration 0007), so a kind added
+ * here needs no migration.
+ */
+export type PendingKind = "run" | "hold" | "queued";
+export type PendingRow = Omit<typeof automationPending.$inferSelect, "kind"> & { kind: PendingKind };
 export type SourceFormat = "yaml" | "json";
 
 /** Automations, their revisions, traces and what waits across restarts (db/schema/automations.ts). */
@@ -148,6 +154,6 @@ export class AutomationQueries {
   #removePending: Database.Statement | undefined;
 
   pending(): PendingRow[] {
-    return this.#db.select().from(automationPending).orderBy(asc(automationPending.createdAt)).all();
+    return this.#db.select().from(automationPending).orderBy(asc(automationPending.createdAt), asc(automationPending.id)).all();
   }
 }

@@ -55,7 +55,8 @@ function environmentFor(options: EngineOptions): Environment {
   if (!options.globals && !options.filters && !options.tests) return HA_ENVIRONMENT;
   const globals = new Map<string, unknown>();
   for (const [name, fn] of Object.entries(options.globals ?? {})) {
-    globals.set(name, new PyCallable(name, (args, kwargs) => fn(...withKwargs(args, kwargs)) ?? null, (fn as { templateMember?: (name: unknown) => unknown }).templateMember));
+    const extras = fn as { templateMember?: (name: unknown) => unknown; templateItems?: () => unknown[] };
+    globals.set(name, new PyCallable(name, (args, kwargs) => fn(...withKwargs(args, kwargs)) ?? null, extras.templateMember, extras.templateItems));
   }
   const filters = new Map<string, FilterFunction>();
   for (const [name, fn] of Object.entries(options.filters ?? {})) {

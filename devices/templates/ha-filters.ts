@@ -95,6 +95,7 @@ function length(value: unknown): number {
   if (isDict(value)) return dictKeys(value).length;
   if (value instanceof PyUndefined || value === undefined) return 0;
   if (value instanceof PyNamespace) return value.attrs.size;
+  if (value instanceof PyCallable && value.items) return value.items().length;
   throw new TemplateError(`object of type '${typeName(value)}' has no len()`);
 }
 

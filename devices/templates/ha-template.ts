@@ -72,9 +72,10 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
 /**
  * A global function that also has attributes, as HA's `states` is both `states('sensor.x')` and
  * `states.sensor.x`: `member(name)` answers `fn.name` in a template (undefined: no such attribute).
+ * With `items`, iterating it (`for`, `| list`, `| count`…) yields what `items()` answers, asked only then.
  */
-export function withMembers<F extends (...args: unknown[]) => unknown>(fn: F, member: (name: unknown) => unknown): F {
-  return Object.assign(fn, { templateMember: member });
+export function withMembers<F extends (...args: unknown[]) => unknown>(fn: F, member: (name: unknown) => unknown, items?: () => unknown[]): F {
+  return Object.assign(fn, { templateMember: member, ...(items ? { templateItems: items } : {}) });
 }
 
 /** Marks a number as a Python float for template variables (`pyFloat(22)` renders "22.0"). */

@@ -199,6 +199,7 @@ export function iterate(value: unknown): unknown[] {
   if (typeof value === "string") return codePoints(value);
   if (value instanceof PyDict || isDict(value)) return dictKeys(value);
   if (value instanceof PyUndefined || value === undefined) return [];
+  if (value instanceof PyCallable && value.items) return value.items();
   throw new TemplateError(`'${typeName(value)}' object is not iterable`);
 }
 

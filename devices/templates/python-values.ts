@@ -80,10 +80,13 @@ export class PyCallable {
   readonly call: (args: unknown[], kwargs: Kwargs) => unknown;
   /** Attribute/item access on the callable itself (types such as `dict`), if any. */
   readonly member: ((name: unknown) => unknown) | undefined;
-  constructor(name: string, call: (args: unknown[], kwargs: Kwargs) => unknown, member?: (name: unknown) => unknown) {
+  /** What iterating it yields (HA's `states` and `states.light` are iterable), asked only when iterated. */
+  readonly items: (() => unknown[]) | undefined;
+  constructor(name: string, call: (args: unknown[], kwargs: Kwargs) => unknown, member?: (name: unknown) => unknown, items?: () => unknown[]) {
     this.name = name;
     this.call = call;
     this.member = member;
+    this.items = items;
   }
 }
 

@@ -294,19 +294,14 @@ export class AutomationEngine {
     });
     this.#rules.set(row.id, rule);
     const holds = new Map<string, Hold>();
-    for (const p of mine) {
+    // Runs that waited go on, queued runs line up behind them; another revision's are dropped (rule-runtime.ts).
+    rule.restore(mine.filter((p) => p.kind !== "hold"));
+    for (const p of mine.filter((m) => m.kind === "hold")) {
       try {
         const state = JSON.parse(p.state) as Record<string, unknown>;
-        if (p.kind === "hold") {
-          const key = p.id.slice(`hold:${row.id}:`.length);
-          holds.set(key, { key, dueAt: Number(state.dueAt), data: state.data as TriggerData });
-          this.#store.removePending(p.id);
-        } else if (state.revision === row.revision) {
-          rule.resume(state as unknown as Parameters<RuleRuntime["resume"]>[0]);
-        } else {
-          this.#store.removePending(p.id);
-          this.#deps.log.info({ automation: row.id }, "a waiting run was dropped: its automation changed meanwhile");
-        }
+        const key = p.id.slice(`hold:${row.id}:`.length);
+        holds.set(key, { key, dueAt: Number(state.dueAt), data: state.data as TriggerData });
+        this.#store.removePending(p.id);
       } catch (err) {
         this.#store.removePending(p.id);
         this.#deps.log.warn({ err, automation: row.id }, "a stored automation wait could not be read");

@@ -59,6 +59,7 @@ describe("fire this trigger with a sample", () => {
     const trace = api.traces("z2m_button")[0]!;
     expect(trace.run_id).toBe(r.fired ? r.run_id : "");
     expect(String(trace.trigger?.description)).toContain("a sample, fired by hand");
+    expect(trace.summary).toContain("message on zigbee2mqtt/kitchen/action (a sample, fired by hand)");
     // The hub's broker did not see a made-up message: nothing else reacts to a sample.
     expect(got.some(([topic]) => topic.startsWith("zigbee2mqtt/"))).toBe(false);
   });

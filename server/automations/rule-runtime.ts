@@ -1,11 +1,15 @@
 import type { ConditionResult } from "@/devices/automations/conditions";
 import type { AutomationConfig, Condition, Trigger } from "@/devices/automations/types";
-import type { AutomationQueries } from "@/db/queries/automations";
+import type { AutomationQueries, PendingRow } from "@/db/queries/automations";
 import type { HaContext } from "../hub-api";
 import type { Logger } from "../logger";
 import { newContext } from "../state/context";
 import type { Clock } from "./clock";
-import { formatMs, RunStopped, ScriptRun, StopAction, type RunPorts, type TraceStep } from "./script-run";
+import { earliestDue, reenteredSteps, waitsOf, type Resume } from "./run-position";
+import { readStored, RunQueue, type StoredRun } from "./stored-runs";
+import { formatMs, RunStopped, StopAction, type RunPorts, type TraceStep } from "./script-ports";
+import { ScriptRun } from "./script-run";
+import { describeTrigger, redactVariables } from "./trace-text";
 import type { TraceWriter } from "./trace-writer";
 import { attachTrigger, type Hold, type TriggerData, type TriggerPorts } from "./triggers";
 
@@ -51,6 +55,8 @@ interface LiveRun {
   id: string;
   script: ScriptRun;
   done: Promise<void>;
+  /** Stopped because the hub stops: its stored wait stays, for the next start. */
+  keep?: boolean;
 }
 
 /** One automation at run time: its triggers attached, its runs by mode, each run traced. */
@@ -60,7 +66,7 @@ export class RuleRuntime {
   readonly #deps: RuleDeps;
   readonly #detach: Array<() => void> = [];
   readonly #runs = new Map<string, LiveRun>();
-  readonly #queue: Array<() => void> = [];
+  readonly #queue: RunQueue;
   #fires: number[] = [];
   #throttledReported = false;
   #seq = 0;
@@ -69,6 +75,7 @@ export class RuleRuntime {
     this.config = config;
     this.revision = revision;
     this.#deps = deps;
+    this.#queue = new RunQueue({ store: deps.store, automationId: config.id, revision });
   }
 
   get running(): number {
@@ -99,13 +106,14 @@ export class RuleRuntime {
     return errors;
   }
 
-  /** Detaches triggers and stops runs (their waits stay stored when `keepPending`, to resume after a restart). */
+  /** Detaches triggers and stops runs (their waits and the queue stay stored when `keepPending`, to resume after a restart). */
   async detach(keepPending: boolean): Promise<void> {
     for (const d of this.#detach.splice(0)) d();
-    this.#queue.length = 0;
+    const unqueued = this.#queue.clear(keepPending);
+    if (!keepPending) for (const q of unqueued) this.#dropped(q.trace, "stopped", "not run: the automation changed or was turned off while it waited its turn");
     const runs = [...this.#runs.values()];
     for (const r of runs) {
-      if (keepPending) (r as LiveRun & { keep?: boolean }).keep = true;
+      r.keep = keepPending;
       r.script.stop();
     }
     await Promise.allSettled(runs.map((r) => r.done));
@@ -141,25 +149,59 @@ export class RuleRuntime {
       if (mode === "single") return this.#exceeded(trace, "already running (mode: single)");
       if (mode === "restart") for (const r of this.#runs.values()) r.script.stop();
       if ((mode === "queued" || mode === "parallel") && this.#runs.size + this.#queue.length >= this.config.max) return this.#exceeded(trace, `already ${this.config.max} runs (max)`);
-      if (mode === "queued") {
-        this.#queue.push(() => this.#start(trace, variables, undefined));
-        return trace.run_id;
-      }
     }
     this.#deps.onTriggered(this, trigger, context);
-    this.#start(trace, variables, undefined);
+    // Queued runs are stored as they join the line (stored-runs.ts): a restart keeps them.
+    if (mode === "queued" && this.#runs.size > 0) this.#queue.push(trace, variables);
+    else this.#start(trace, variables, undefined);
     return trace.run_id;
   }
 
-  /** Continues a run that waited when the hub stopped. */
-  resume(saved: { trace: RuleTrace; path: string[]; dueAt: number | null; variables: Record<string, unknown> }): void {
-    // The step it waited in runs again from where it was (its stored copy would show it twice).
-    const waitingAt = ["actions", ...saved.path].join("/");
-    const trace = { ...saved.trace, outcome: "running" as const, steps: saved.trace.steps.filter((st) => st.path !== waitingAt) };
-    this.#start(trace, saved.variables, { path: saved.path, dueAt: saved.dueAt });
+  /**
+   * Takes up the pending rows (automation_pending: "run" and "queued") the last start left: runs that waited go on
+   * where they were, and queued runs take their turns behind them, in order (a resumed run is the running one).
+   * What another revision of the rule stored is dropped, with a log line and a trace that says why.
+   */
+  restore(rows: PendingRow[]): void {
+    const { resume, queued, stale, unreadable } = readStored(rows, this.revision);
+    for (const { row, err } of unreadable) {
+      this.#deps.store.removePending(row.id);
+      this.#deps.log.warn({ err, automation: this.config.id }, "a stored automation wait could not be read");
+    }
+    for (const { row, saved } of stale) {
+      this.#deps.store.removePending(row.id);
+      const was = row.kind === "queued" ? "queued" : "waiting";
+      this.#deps.log.warn({ automation: this.config.id, run: saved.trace.run_id, revision: saved.revision, now: this.revision }, `a ${was} run was dropped: its automation changed meanwhile`);
+      const why = `the automation changed from revision ${saved.revision} to ${this.revision} while the hub was down`;
+      if (row.kind === "queued") this.#dropped(saved.trace, "stopped", `not run: it waited its turn in the queue, and ${why}`);
+      else this.#dropped(saved.trace, "aborted", `not resumed: it waited at ${waitsOf(saved as StoredRun).map((w) => w.path).join(", ")}, and ${why}`);
+    }
+    for (const saved of resume) this.#resume(saved);
+    this.#queue.restore(queued);
+    if (this.#runs.size === 0) this.#startNext();
   }
 
-  #start(trace: RuleTrace, variables: Record<string, unknown>, resume: { path: string[]; dueAt: number | null } | undefined): void {
+  /** Continues a run that waited when the hub stopped. */
+  #resume(saved: StoredRun): void {
+    const at: Resume = { path: saved.path, dueAt: saved.dueAt, ...(saved.branches ? { branches: saved.branches } : {}) };
+    // The steps it waited in, and those around them, run again from where they were (stored, they would show twice).
+    const again = reenteredSteps(at);
+    const trace = { ...saved.trace, outcome: "running" as const, steps: saved.trace.steps.filter((st) => !again.has(st.path)) };
+    this.#start(trace, saved.variables, at);
+  }
+
+  #startNext(): void {
+    const next = this.#queue.shift();
+    if (next) this.#start(next.trace, next.variables, undefined);
+  }
+
+  /** A stored or queued run that will not run: its trace says why (not counted as the rule's last trigger). */
+  #dropped(trace: RuleTrace, outcome: RunOutcome, summary: string): void {
+    const ended: RuleTrace = { ...trace, outcome, summary, finished_at: this.#deps.clock.now() };
+    this.#deps.traces.put(ended, false);
+  }
+
+  #start(trace: RuleTrace, variables: Record<string, unknown>, resume: Resume | undefined): void {
     const pendingId = `run:${trace.run_id}`;
     // Resumed runs come from a stored wait; others store one only when they reach a wait.
     let stored = resume !== undefined;
@@ -167,24 +209,25 @@ export class RuleRuntime {
       ...this.#deps.runPorts,
       condition: (cs, vars) => this.#deps.conditions(cs, vars),
       waitForTrigger: (triggers, vars, until, stopped) => this.#waitForTrigger(triggers, vars, until, stopped),
-      checkpoint: (path, dueAt, vars) => {
-        if (path === null) {
+      checkpoint: (at, vars) => {
+        if (at === null) {
           if (stored) this.#deps.store.removePending(pendingId);
           stored = false;
           return;
         }
         stored = true;
-        const state = JSON.stringify({ trace: { ...trace, steps: script.steps }, path: path.slice(1), dueAt, variables: vars, revision: this.revision });
-        this.#deps.store.putPending({ id: pendingId, automationId: this.config.id, kind: "run", dueAt, state, createdAt: trace.started_at });
+        const saved: StoredRun = { trace: { ...trace, steps: script.steps }, ...at, variables: vars, revision: this.revision };
+        this.#deps.store.putPending({ id: pendingId, automationId: this.config.id, kind: "run", dueAt: earliestDue(at), state: JSON.stringify(saved), createdAt: trace.started_at });
         // The trace shows where the run waits while it waits.
         trace.steps = script.steps;
-        this.#trace(trace, "running", `${describeTrigger(trace.trigger)}; waiting at ${path.join("/")}${dueAt === null ? "" : ` until ${new Date(dueAt).toISOString()}`}`);
+        const waits = waitsOf(at).map((w) => `${w.path}${w.dueAt === null ? "" : ` until ${new Date(w.dueAt).toISOString()}`}`);
+        this.#trace(trace, "running", `${describeTrigger(trace.trigger)}; waiting at ${waits.join(", ")}`);
       },
     };
     const script = new ScriptRun(ports, variables, trace.context);
     if (resume) script.steps.push(...trace.steps);
     this.#trace(trace, "running", `${describeTrigger(trace.trigger)}; running`);
-    const live: LiveRun & { keep?: boolean } = { id: trace.run_id, script, done: Promise.resolve() };
+    const live: LiveRun = { id: trace.run_id, script, done: Promise.resolve() };
     live.done = (async () => {
       let outcome: RunOutcome = "success";
       let summary = "";
@@ -194,7 +237,7 @@ export class RuleRuntime {
       } catch (err) {
         if (err instanceof RunStopped) {
           outcome = live.keep ? "aborted" : "stopped";
-          summary = live.keep ? "interrupted by the hub stopping; resumes at start" : "stopped (restarted, changed or turned off)";
+          summary = !live.keep ? "stopped (restarted, changed or turned off)" : stored ? "interrupted by the hub stopping; resumes at start" : "interrupted by the hub stopping between waits: not resumed";
         } else if (err instanceof StopAction) {
           outcome = err.isError ? "failure" : "success";
           summary = err.message;
@@ -211,7 +254,7 @@ export class RuleRuntime {
       if (!live.keep && stored) this.#deps.store.removePending(pendingId);
       this.#trace(trace, outcome, summary);
       this.#runs.delete(trace.run_id);
-      this.#queue.shift()?.();
+      this.#startNext();
     })();
     this.#runs.set(trace.run_id, live);
   }
@@ -272,24 +315,4 @@ export class RuleRuntime {
     const triggered = outcome !== "running" || trace.steps.length === 0;
     this.#deps.traces.put(trace, triggered);
   }
-}
-
-/** The trigger in words, for a trace's summary line. */
-export function describeTrigger(t: TriggerData | null): string {
-  if (!t) return "run by hand";
-  const to = t.to_state as { state?: string } | null | undefined;
-  if (t.platform === "state" && to?.state !== undefined) return `${String(t.entity_id)} became ${to.state}`;
-  if (t.platform === "mqtt") return `message on ${String(t.topic)}`;
-  return t.description || t.platform;
-}
-
-/** Variables for the stored trace: `this` and big values trimmed. */
-function redactVariables(vars: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(vars)) {
-    if (k === "this") continue;
-    const text = JSON.stringify(v) ?? "null";
-    out[k] = text.length > 4000 ? `${text.slice(0, 4000)}…` : v;
-  }
-  return out;
 }

@@ -1,60 +1,15 @@
-import type { Action, Condition, Duration, Trigger } from "@/devices/automations/types";
-import type { ConditionResult } from "@/devices/automations/conditions";
+import type { Action } from "@/devices/automations/types";
 import type { HaContext } from "../hub-api";
-import type { Clock } from "./clock";
+import { down, isResume, runParallel, Track, type Resume } from "./run-position";
+import { formatMs, RunStopped, StopAction, type RunPorts, type TraceStep } from "./script-ports";
 import type { TriggerData } from "./triggers";
-
-/** One step of a run, as the trace shows it. */
-export interface TraceStep {
-  /** Where in the rule, as HA's traces say it: "actions/2/then/0". */
-  path: string;
-  kind: string;
-  alias?: string;
-  startedAt: number;
-  ms: number;
-  /** What it did or found, in words. */
-  result: string;
-  error?: string;
-  conditions?: ConditionResult;
-  /** Variables the step set. */
-  variables?: Record<string, unknown>;
-}
-
-/** What the run needs from the hub. */
-export interface RunPorts {
-  clock: Clock;
-  condition(c: Condition[], variables: Record<string, unknown>): ConditionResult;
-  render(value: unknown, variables: Record<string, unknown>): unknown;
-  renderText(template: string, variables: Record<string, unknown>): string;
-  durationMs(d: Duration, variables: Record<string, unknown>): number;
-  callService(service: string, target: { entity_id: string[]; device_id: string[]; area_id: string[] }, data: Record<string, unknown>, context: HaContext): Promise<unknown>;
-  fireEvent(eventType: string, data: Record<string, unknown>, context: HaContext): void;
-  /** Waits for one of the triggers to fire (the engine attaches them); resolves null on timeout or stop. */
-  waitForTrigger(triggers: Trigger[], variables: Record<string, unknown>, untilMs: number | undefined, stopped: Promise<void>): Promise<TriggerData | null>;
-  /** Calls back whenever a state changes (for wait_template); answers a detach function. */
-  onStateChange(fn: () => void): () => void;
-  /** A run reached a wait that should survive a restart (or left it: null). */
-  checkpoint(path: string[] | null, dueAt: number | null, variables: Record<string, unknown>): void;
-}
-
-export class RunStopped extends Error {}
-/** `stop:` ended the run; `error` true makes it a failure. */
-export class StopAction extends Error {
-  readonly reason: string;
-  readonly isError: boolean;
-  constructor(reason: string, isError: boolean) {
-    super(reason);
-    this.reason = reason;
-    this.isError = isError;
-  }
-}
 
 const MAX_REPEAT = 10_000;
 const MAX_STEPS = 100_000;
 
 /**
- * One run of an automation's actions, step by step, with a trace. `resumeAt` continues a run a restart
- * interrupted: the path of the wait it was in (its sequence indices and branches).
+ * One run of an automation's actions, step by step, with a trace. A resumed run continues where a restart
+ * interrupted it: at the wait it was in, or at each wait its parallel branches were in (run-position.ts).
  */
 export class ScriptRun {
   readonly steps: TraceStep[] = [];
@@ -65,9 +20,8 @@ export class ScriptRun {
   #stop!: () => void;
   readonly #stoppedPromise: Promise<void>;
   #count = 0;
-  #resumeDue: number | undefined;
-  /** Within a parallel branch a wait is not kept across restarts (two places at once). */
-  #inParallel = 0;
+  /** Where the run is: the checkpoint is this, read whenever a wait begins or ends. */
+  readonly #root = new Track(["actions"]);
 
   constructor(ports: RunPorts, variables: Record<string, unknown>, context: HaContext) {
     this.#ports = ports;
@@ -89,25 +43,18 @@ export class ScriptRun {
   }
 
   /** Runs the actions; `resume` continues at a stored wait (its path below "actions", and when it was due). */
-  async run(actions: Action[], resume?: { path: string[]; dueAt: number | null }): Promise<void> {
-    this.#resumeDue = resume?.dueAt ?? undefined;
-    await this.#sequence(actions, ["actions"], resume?.path);
+  async run(actions: Action[], resume?: Resume): Promise<void> {
+    await this.#sequence(actions, this.#root.base, resume, this.#root);
   }
 
-  #takeResumeDue(): number | undefined {
-    const due = this.#resumeDue;
-    this.#resumeDue = undefined;
-    return due;
-  }
-
-  async #sequence(actions: Action[], path: string[], resume: string[] | undefined): Promise<void> {
-    const start = resume ? Number(resume[0]) : 0;
+  async #sequence(actions: Action[], path: string[], resume: Resume | undefined, track: Track): Promise<void> {
+    const start = resume ? Number(resume.path[0]) : 0;
     for (let i = Number.isInteger(start) && start >= 0 ? start : 0; i < actions.length; i++) {
-      await this.#action(actions[i]!, [...path, String(i)], i === start && resume ? resume.slice(1) : undefined);
+      await this.#action(actions[i]!, [...path, String(i)], i === start ? down(resume) : undefined, track);
     }
   }
 
-  async #action(a: Action, path: string[], resume: string[] | undefined): Promise<void> {
+  async #action(a: Action, path: string[], resume: Resume | undefined, track: Track): Promise<void> {
     if (this.#stopped) throw new RunStopped();
     if (++this.#count > MAX_STEPS) throw new Error(`more than ${MAX_STEPS} steps: stopped`);
     const step: TraceStep = { path: path.join("/"), kind: a.kind, startedAt: this.#ports.clock.now(), ms: 0, result: "", ...(a.alias ? { alias: a.alias } : {}) };
@@ -118,7 +65,7 @@ export class ScriptRun {
     this.steps.push(step);
     const began = performance.now();
     try {
-      await this.#do(a, path, resume, step);
+      await this.#do(a, path, resume, step, track);
     } catch (err) {
       if (err instanceof RunStopped || err instanceof StopAction) throw err;
       step.error = (err as Error).message;
@@ -129,7 +76,7 @@ export class ScriptRun {
     }
   }
 
-  async #do(a: Action, path: string[], resume: string[] | undefined, step: TraceStep): Promise<void> {
+  async #do(a: Action, path: string[], resume: Resume | undefined, step: TraceStep, track: Track): Promise<void> {
     const p = this.#ports;
     const vars = this.#variables;
     switch (a.kind) {
@@ -147,18 +94,17 @@ export class ScriptRun {
         return;
       }
       case "delay": {
-        const due = (resume !== undefined ? this.#takeResumeDue() : undefined) ?? p.clock.now() + p.durationMs(a.duration, vars);
+        const due = resume?.dueAt ?? p.clock.now() + p.durationMs(a.duration, vars);
         step.result = `waiting ${formatMs(due - p.clock.now())}, until ${new Date(due).toISOString()}`;
-        await this.#sleep(path, due);
+        await this.#sleep(track, path, due);
         step.result = `waited ${formatMs(p.clock.now() - step.startedAt)}`;
         return;
       }
       case "wait_template":
       case "wait_for_trigger": {
         const timeoutMs = a.timeout ? p.durationMs(a.timeout, vars) : undefined;
-        const resumedDue = resume !== undefined ? this.#takeResumeDue() : undefined;
-        const until = resumedDue ?? (timeoutMs === undefined ? undefined : p.clock.now() + timeoutMs);
-        this.#checkpoint(path, until ?? null);
+        const until = resume?.dueAt ?? (timeoutMs === undefined ? undefined : p.clock.now() + timeoutMs);
+        this.#waitAt(track, path, until ?? null);
         let completed: boolean;
         let trigger: TriggerData | null = null;
         if (a.kind === "wait_template") completed = await this.#waitTemplate(a.valueTemplate, until);
@@ -167,7 +113,7 @@ export class ScriptRun {
           completed = trigger !== null;
         }
         if (this.#stopped) throw new RunStopped();
-        this.#checkpoint(null, null);
+        this.#waitOver(track);
         this.#set({ wait: { completed, trigger, remaining: until === undefined ? null : Math.max(0, until - p.clock.now()) / 1000 } }, step);
         step.result = completed ? "the wait was over" : "timed out";
         if (!completed && !a.continueOnTimeout) throw new StopAction("timed out waiting (continue_on_timeout: false)", false);
@@ -181,7 +127,7 @@ export class ScriptRun {
         return;
       }
       case "if": {
-        let branch = resume?.[0];
+        let branch = resume?.path[0];
         if (branch !== "then" && branch !== "else") {
           const r = p.condition(a.if, vars);
           step.conditions = r;
@@ -190,13 +136,13 @@ export class ScriptRun {
         }
         step.result = `took ${branch}`;
         const seq = branch === "then" ? a.then : a.else;
-        if (seq) await this.#sequence(seq, [...path, branch], resume?.slice(1));
+        if (seq) await this.#sequence(seq, [...path, branch], down(resume), track);
         return;
       }
       case "choose": {
         // A resumed path reads "choose/<n>/sequence/…" or "default/…".
-        let chosen = resume?.[0] === "choose" ? resume[1] : resume?.[0] === "default" ? "default" : undefined;
-        resume = resume?.[0] === "choose" ? resume.slice(2) : resume;
+        let chosen = resume?.path[0] === "choose" ? resume.path[1] : resume?.path[0] === "default" ? "default" : undefined;
+        resume = resume?.path[0] === "choose" ? down(resume, 2) : resume;
         if (chosen === undefined) {
           chosen = "default";
           for (let i = 0; i < a.choices.length; i++) {
@@ -211,28 +157,21 @@ export class ScriptRun {
         }
         step.result = chosen === "default" ? (a.default ? "took the default" : "no option matched") : `took option ${Number(chosen) + 1}`;
         if (chosen === "default") {
-          if (a.default) await this.#sequence(a.default, [...path, "default"], resume?.slice(1));
+          if (a.default) await this.#sequence(a.default, [...path, "default"], down(resume), track);
         } else {
           const choice = a.choices[Number(chosen)];
-          if (choice) await this.#sequence(choice.sequence, [...path, "choose", chosen, "sequence"], resume?.slice(1));
+          if (choice) await this.#sequence(choice.sequence, [...path, "choose", chosen, "sequence"], down(resume), track);
         }
         return;
       }
       case "repeat":
-        await this.#repeat(a, path, resume, step);
+        await this.#repeat(a, path, resume, step, track);
         return;
-      case "parallel": {
-        this.#inParallel++;
-        try {
-          await Promise.all(a.branches.map((b, i) => this.#sequence(b, [...path, "parallel", String(i)], undefined)));
-        } finally {
-          this.#inParallel--;
-        }
-        step.result = `ran ${a.branches.length} branches`;
+      case "parallel":
+        await this.#parallel(a, path, resume, step, track);
         return;
-      }
       case "sequence":
-        await this.#sequence(a.sequence, [...path, "sequence"], resume?.slice(1));
+        await this.#sequence(a.sequence, [...path, "sequence"], down(resume), track);
         return;
       case "variables":
         this.#set(p.render(a.variables, vars) as Record<string, unknown>, step);
@@ -255,7 +194,20 @@ export class ScriptRun {
     }
   }
 
-  async #repeat(a: Extract<Action, { kind: "repeat" }>, path: string[], resume: string[] | undefined, step: TraceStep): Promise<void> {
+  async #parallel(a: Extract<Action, { kind: "parallel" }>, path: string[], resume: Resume | undefined, step: TraceStep, track: Track): Promise<void> {
+    const lost = await runParallel({
+      path,
+      track,
+      count: a.branches.length,
+      // A resumed parallel ends at the parallel step, with where each branch was.
+      saved: resume?.path.length === 0 ? resume.branches : undefined,
+      branch: (i, t, at) => this.#sequence(a.branches[i]!, t.base, at, t),
+      changed: () => this.#emit(),
+    });
+    step.result = `ran ${a.branches.length} branches${lost.length > 0 ? `; branch ${lost.join(", ")} was between waits when the hub stopped: not run again` : ""}`;
+  }
+
+  async #repeat(a: Extract<Action, { kind: "repeat" }>, path: string[], resume: Resume | undefined, step: TraceStep, track: Track): Promise<void> {
     const p = this.#ports;
     let items: unknown[] | undefined;
     if (a.forEach !== undefined) {
@@ -266,9 +218,9 @@ export class ScriptRun {
     if (count !== undefined && !Number.isFinite(count)) throw new Error(`repeat count is not a number: ${String(a.count)}`);
     const outer = this.#variables.repeat;
     // A resumed path reads "repeat/i<n>/…".
-    const at = resume?.[0] === "repeat" ? resume[1] : undefined;
+    const at = resume?.path[0] === "repeat" ? resume.path[1] : undefined;
     let i = at?.startsWith("i") ? Number(at.slice(1)) || 0 : 0;
-    let rest = at?.startsWith("i") ? resume?.slice(2) : undefined;
+    let rest = at?.startsWith("i") ? down(resume, 2) : undefined;
     for (; i < MAX_REPEAT; i++) {
       const total = items?.length ?? count;
       if (total !== undefined && i >= total) break;
@@ -278,7 +230,7 @@ export class ScriptRun {
         const r = p.condition(a.while, this.#variables);
         if (!r.ok) break;
       }
-      await this.#sequence(a.sequence, [...path, "repeat", `i${i}`], rest);
+      await this.#sequence(a.sequence, [...path, "repeat", `i${i}`], rest, track);
       rest = undefined;
       if (a.until) {
         const r = p.condition(a.until, this.#variables);
@@ -321,8 +273,8 @@ export class ScriptRun {
     });
   }
 
-  async #sleep(path: string[], due: number): Promise<void> {
-    this.#checkpoint(path, due);
+  async #sleep(track: Track, path: string[], due: number): Promise<void> {
+    this.#waitAt(track, path, due);
     await new Promise<void>((resolve) => {
       const cancel = this.#ports.clock.at(due, resolve);
       void this.#stoppedPromise.then(() => {
@@ -332,12 +284,24 @@ export class ScriptRun {
     });
     // Stopped mid-wait: the stored wait stays, for the next start to resume.
     if (this.#stopped) throw new RunStopped();
-    this.#checkpoint(null, null);
+    this.#waitOver(track);
   }
 
-  #checkpoint(path: string[] | null, dueAt: number | null): void {
-    if (this.#inParallel > 0) return;
-    this.#ports.checkpoint(path, dueAt, this.#variables);
+  #waitAt(track: Track, path: string[], dueAt: number | null): void {
+    track.state = { at: "wait", path, dueAt };
+    this.#emit();
+  }
+
+  #waitOver(track: Track): void {
+    track.state = { at: "busy" };
+    this.#emit();
+  }
+
+  /** Tells the rule where the run now waits. Not once stopped: a stop keeps the stored wait for the next start. */
+  #emit(): void {
+    if (this.#stopped) return;
+    const at = this.#root.snapshot();
+    this.#ports.checkpoint(isResume(at) ? at : null, this.#variables);
   }
 
   #set(values: Record<string, unknown>, step: TraceStep): void {
@@ -353,11 +317,4 @@ function toList(v: unknown): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-export function formatMs(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60 ? `${s % 60} s` : ""}`.trim();
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }

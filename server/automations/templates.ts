@@ -1,9 +1,11 @@
 import { compileTemplate, withMembers, type CompiledTemplate } from "@/devices/templates/ha-template";
-import { PyCallable, PyUndefined } from "@/devices/templates/python-values";
+import { PyCallable, PyDateTime, PyUndefined } from "@/devices/templates/python-values";
 import type { HaState } from "../hub-api";
 
 export interface AutomationTemplateDeps {
   state: (entityId: string) => HaState | undefined;
+  /** Every state, in any order: asked only when a template iterates `states` or `states.<domain>`. */
+  states: () => HaState[];
   now: () => number;
   timeZone: () => string | undefined;
 }
@@ -28,11 +30,26 @@ export class AutomationTemplates {
     this.#deps = deps;
     const state = (id: unknown) => (typeof id === "string" ? deps.state(id.toLowerCase()) : undefined);
     const matches = (value: unknown, wanted: unknown) => (Array.isArray(wanted) ? wanted.some((w) => String(w) === String(value)) : String(wanted) === String(value));
-    // HA's state object as templates see it (`states.sensor.x.state`, `.attributes`, `.name`, …).
+    // HA's TemplateState as templates see it (`states.sensor.x.state`, `.attributes`, `.name`, …); its times are
+    // datetimes in UTC, so `now() - s.last_changed` works.
     const stateObject = (s: HaState) => {
       const dot = s.entity_id.indexOf(".");
       const friendly = s.attributes.friendly_name;
-      return { ...s, domain: s.entity_id.slice(0, dot), object_id: s.entity_id.slice(dot + 1), name: typeof friendly === "string" ? friendly : s.entity_id.slice(dot + 1) };
+      return {
+        ...s,
+        last_changed: utc(s.last_changed),
+        last_updated: utc(s.last_updated),
+        last_reported: utc(s.last_reported),
+        domain: s.entity_id.slice(0, dot),
+        object_id: s.entity_id.slice(dot + 1),
+        name: typeof friendly === "string" ? friendly : s.entity_id.slice(dot + 1),
+      };
+    };
+    // Iterating `states` or `states.<domain>` yields state objects sorted by entity id (HA's _state_generator).
+    const sorted = (domain?: string) => {
+      const prefix = domain === undefined ? undefined : `${domain}.`;
+      const picked = prefix === undefined ? deps.states() : deps.states().filter((s) => s.entity_id.startsWith(prefix));
+      return picked.sort((a, b) => (a.entity_id < b.entity_id ? -1 : a.entity_id > b.entity_id ? 1 : 0)).map(stateObject);
     };
     const domainOf = (domain: string) =>
       new PyCallable(
@@ -44,10 +61,15 @@ export class AutomationTemplates {
           const s = typeof objectId === "string" ? deps.state(`${domain}.${objectId}`) : undefined;
           return s ? stateObject(s) : new PyUndefined(String(objectId), `no entity ${domain}.${String(objectId)}`);
         },
+        () => sorted(domain),
       );
     this.#globals = {
-      // states('sensor.x') and states.sensor.x, as in HA.
-      states: withMembers((id: unknown) => state(id)?.state ?? "unknown", (domain) => (typeof domain === "string" ? domainOf(domain) : undefined)),
+      // states('sensor.x'), states.sensor.x, and iterating states or states.sensor, as in HA.
+      states: withMembers(
+        (id: unknown) => state(id)?.state ?? "unknown",
+        (domain) => (typeof domain === "string" ? domainOf(domain) : undefined),
+        () => sorted(),
+      ),
       is_state: (id, wanted) => {
         const s = state(id);
         return s !== undefined && matches(s.state, wanted);
@@ -103,6 +125,12 @@ export class AutomationTemplates {
     this.#cache.set(key, compiled);
     return compiled;
   }
+}
+
+/** An ISO time of a state as a datetime in UTC (HA's last_changed); text that does not parse stays text. */
+function utc(iso: string): PyDateTime | string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new PyDateTime(ms, 0);
 }
 
 /** HA's result parsing: numbers, booleans, None, and JSON-like lists and dicts become values; the rest stays text. */

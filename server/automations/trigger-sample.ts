@@ -27,7 +27,7 @@ export type SampleOutcome = { matched: true; data: TriggerData } | { matched: fa
  * same code as the live trigger (topic filter, payload, value_template, from/to); a `for:` is not waited for.
  */
 export function sampleTrigger(t: Trigger, idx: number, sample: TriggerSample, variables: Record<string, unknown>, ports: SamplePorts): SampleOutcome {
-  const base = { id: t.id, idx: String(idx) };
+  const base = { id: t.id, idx: String(idx), sample: true };
   const by = " (a sample, fired by hand)";
   const nowIso = new Date(ports.now()).toISOString();
   switch (t.kind) {
