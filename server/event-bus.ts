@@ -1,5 +1,6 @@
 import type { HaContext, HaState } from "./hub-api";
 import type { Logger } from "./logger";
+import type { NotificationView } from "./notifications/notification-views";
 
 /** A connected MQTT client as the hub sees it. */
 export interface MqttClientInfo {
@@ -40,6 +41,8 @@ export interface HubEvents {
    * forwards it as HA's `area_registry_updated` / `device_registry_updated` / `entity_registry_updated`.
    */
   registryUpdated: { registry: "area" | "device" | "entity"; action: "create" | "update" | "remove"; id: string; name?: string | null };
+  /** In-app notifications were added, replaced (same id) or removed (dismissed or pruned): HA's persistent_notification update types. */
+  notificationsChanged: { type: "added" | "updated" | "removed"; notifications: NotificationView[]; at: number };
 }
 
 type Listener<T> = (payload: T) => void;

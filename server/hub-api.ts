@@ -2,6 +2,7 @@ import type { BatteryReading, HealthCounts, HealthProblem, LinkReading } from "@
 import type { HistoryPeriodQuery, HistoryState } from "./history/history-reader";
 import type { AutomationView, SaveInput as AutomationSaveInput } from "./automations/automation-engine";
 import type { RuleTrace as AutomationTrace } from "./automations/rule-runtime";
+import type { SceneView } from "./scenes/scene-service";
 import type { TriggerSample } from "./automations/trigger-sample";
 import type { ConditionResult } from "@/devices/automations/conditions";
 import type { RecorderStatus } from "./history/recorder";
@@ -15,6 +16,7 @@ import type { CsvExport, CsvExportQuery } from "./history/statistics-export";
 import type { StatisticIdView, StatisticsQuery, StatisticsResult } from "./history/statistics-reader";
 import type { Logger } from "./logger";
 import type { PairingApi } from "./pairing/pairing-views";
+import type { NotificationsApi, PushApi } from "./notifications/notification-views";
 
 export type Role = "owner" | "admin" | "user";
 export type UnitSystem = "metric" | "us_customary";
@@ -535,6 +537,10 @@ export interface HubApi {
     /** HA's GET /api/services shape: domains and their services. */
     list(): Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }>;
   };
+  /** The hub's own scenes (scene.create), kept in SQLite (GET /api/scenes). */
+  scenes: {
+    list(): SceneView[];
+  };
   devices: {
     list(): DeviceView[];
     get(deviceId: string): DeviceView;
@@ -580,5 +586,9 @@ export interface HubApi {
   };
   /** The "Add device" wizard: fresh credentials, a snippet, and what the new client announced (admins only). */
   pairing: PairingApi;
+  /** In-app notifications (HA's persistent notifications; what notify.* sends), newest first. */
+  notifications: NotificationsApi;
+  /** Web Push to phones: the VAPID public key and the phones subscribed. */
+  push: PushApi;
   logger: Logger;
 }

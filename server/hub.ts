@@ -27,6 +27,7 @@ import { DeviceViews } from "./registry/device-views";
 import { EntitySettings } from "./registry/entity-settings";
 import { RoomRegistry } from "./registry/room-registry";
 import { ServiceCaller } from "./state/service-caller";
+import { SceneService } from "./scenes/scene-service";
 import { StateStore } from "./state/state-store";
 import { DeviceLastSeenStore } from "@/db/queries/device-last-seen";
 import { DeviceActivity } from "./health/device-activity";
@@ -46,6 +47,9 @@ import { CsvExporter } from "./history/statistics-export";
 import { StatisticsReader } from "./history/statistics-reader";
 import { DeviceHealthService } from "./health/device-health-service";
 import { HubError } from "./errors";
+import { NotificationService } from "./notifications/notification-service";
+import { NotifyServices } from "./notifications/notify-domains";
+import { WebPush } from "./notifications/web-push";
 
 export interface HubDeps {
   config: Config;
@@ -100,6 +104,12 @@ export class Hub {
   readonly deviceHealth: DeviceHealthService;
   readonly discovery: DiscoveryService;
   readonly services: ServiceCaller;
+  /** The hub's `scene` domain: scene.apply, scene.create (kept in SQLite), scene.turn_on and scene.delete. */
+  readonly scenes: SceneService;
+  /** In-app notifications (HA's persistent_notification) and Web Push to phones; `notify.*` uses both. */
+  readonly notifications: NotificationService;
+  readonly push: WebPush;
+  readonly #notify: NotifyServices;
   readonly automations: AutomationEngine;
   readonly views: DeviceViews;
   /** Rooms (HA areas), device and entity placement, suggested_area. */
@@ -202,6 +212,13 @@ export class Hub {
     this.entitySettings = new EntitySettings({ db });
     this.rooms = new RoomRegistry({ db, bus: this.bus, log: log.child({ module: "rooms" }), devices: this.registry, settings: this.entitySettings });
     this.services = new ServiceCaller({ mqtt: this.mqtt, registry: this.registry, states: this.states, areas: this.rooms });
+    this.scenes = new SceneService({ db, log: log.child({ module: "scenes" }), now, state: (entityId) => this.states.find(entityId), callService: (input) => this.services.call(input) });
+    this.services.addDomain("scene", this.scenes);
+    this.notifications = new NotificationService({ db, bus: this.bus, log: log.child({ module: "notifications" }), now });
+    this.push = new WebPush({ db, log: log.child({ module: "web-push" }), now });
+    this.#notify = new NotifyServices({ notifications: this.notifications, push: this.push, bus: this.bus, log: log.child({ module: "notify" }) });
+    this.services.addDomain("persistent_notification", this.#notify.persistentNotification());
+    this.services.addDomain("notify", this.#notify.notify());
     this.views = new DeviceViews(this.registry, this.states, this.entitySettings);
     this.automations = new AutomationEngine({
       db,
@@ -308,6 +325,8 @@ export class Hub {
     }
     // Consumers first, discovery last, so retained configs arrive once everyone listens (STYLE §3.4).
     this.live.start();
+    this.notifications.start();
+    this.#notify.start();
     this.recorderPolicies.start();
     this.recorder.start();
     this.retention.start();
@@ -351,6 +370,8 @@ export class Hub {
     if (!this.#started) return;
     this.#started = false;
     await this.automations.stop();
+    this.#notify.stop();
+    await this.push.stop();
     await this.pairing.stop();
     await this.discovery.stop();
     this.rooms.stop();
@@ -535,6 +556,9 @@ export class Hub {
         call: (input) => this.services.call(input),
         list: () => this.services.list(),
       },
+      scenes: {
+        list: () => this.scenes.list(),
+      },
       automations: {
         list: () => this.automations.list(),
         get: (id) => this.automations.get(id),
@@ -610,6 +634,8 @@ export class Hub {
         announce: () => this.discovery.announce(),
       },
       pairing: this.pairing.api(),
+      notifications: this.notifications.api(),
+      push: this.push.api(),
     };
   }
 }

@@ -16,7 +16,7 @@ interface TokenAnswer {
 // The browser holds a session cookie, not a token: each (re)connect asks the hub for a short-lived
 // WebSocket token. `expired` is always true so the library fetches a fresh one before every auth,
 // which also covers a hub restart that forgot earlier tokens.
-class SessionAuth extends Auth {
+export class SessionAuth extends Auth {
   constructor() {
     super({ hassUrl: window.location.origin, clientId: null, expires: 0, refresh_token: "", access_token: "", expires_in: 0 });
   }

@@ -5,6 +5,7 @@ import { compressState, PendingEntities, type CompressedState } from "./entity-d
 import type { LiveFeed } from "./live-feed";
 import { recorderCommands } from "./recorder-commands";
 import { logbookCommands } from "./logbook-commands";
+import { notificationCommands } from "./notification-commands";
 import {
   MATCH_ALL,
   SUBSCRIBE_ALLOWLIST,
@@ -142,6 +143,7 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
 
     ...recorderCommands(api),
     ...logbookCommands(api),
+    ...notificationCommands(api),
   };
   return new Map(Object.entries(commands));
 }
