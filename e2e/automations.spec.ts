@@ -12,6 +12,7 @@ let key: string;
 let client: MqttClient;
 let mqttUser: string;
 const created: string[] = [];
+let announcedDevice: string | undefined;
 
 const doorYaml = (k: string) => `# Hall light when a door opens after dark
 id: door_after_sunset_${k}
@@ -59,6 +60,8 @@ test.afterAll(async ({ playwright }, testInfo) => {
   const api = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL });
   await api.post("/api/auth/login", { data: { username: OWNER.username, password: OWNER.password } });
   for (const id of created) await api.delete(`/api/automations/${id}`).catch(() => undefined);
+  // Forgetting the device also clears its retained discovery config.
+  if (announcedDevice) await api.delete(`/api/devices/${encodeURIComponent(announcedDevice)}`).catch(() => undefined);
   if (mqttUser) await api.delete(`/api/mqtt-users/${encodeURIComponent(mqttUser)}`).catch(() => undefined);
   await api.dispose();
 });
@@ -91,10 +94,11 @@ test("a door rule pasted as YAML runs on an MQTT message, leaves a trace, refuse
   const id = `door_after_sunset_${key}`;
   await signIn(page);
   await page.goto("/");
-  await page.getByRole("link", { name: "Automations", exact: true }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Automations" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Automations" })).toBeVisible();
   await page.getByRole("link", { name: "New automation" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "New automation" })).toBeVisible();
+  await page.getByRole("button", { name: "YAML", exact: true }).click();
   const yaml = page.getByRole("textbox", { name: "YAML" });
   await expect(yaml).toHaveValue(/trigger: mqtt/);
   await shot(page, "1-new");
@@ -109,6 +113,7 @@ test("a door rule pasted as YAML runs on an MQTT message, leaves a trace, refuse
   await expect(summary).toContainText("Publish ON to hall/light/set");
   await expect(summary).toContainText("Wait 5 minutes");
   // Comments are kept: the editor shows the rule as typed.
+  await page.getByRole("button", { name: "YAML", exact: true }).click();
   await expect(page.getByRole("textbox", { name: "YAML" })).toHaveValue(/^# Hall light when a door opens after dark/);
 
   await page.getByRole("link", { name: "← Automations" }).click();
@@ -136,6 +141,7 @@ test("a door rule pasted as YAML runs on an MQTT message, leaves a trace, refuse
   await shot(page, "3-trace");
 
   // An invalid edit is refused, with where the problem is.
+  await page.getByRole("button", { name: "YAML", exact: true }).click();
   await page.getByRole("textbox", { name: "YAML" }).fill(doorYaml(key).replace("mode: restart", "mode: sometimes"));
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const problems = page.getByRole("alert").filter({ hasText: "must be one of" });
@@ -198,11 +204,199 @@ test("the home's location is set on the automations page, and a sun rule then ha
   expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([]);
 });
 
+test("the Automations tab in the main navigation is current on automation pages and fits a 360 px phone", async ({ page }) => {
+  if (key === "phone") await page.setViewportSize({ width: 360, height: 740 });
+  await signIn(page);
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const tab = nav.getByRole("link", { name: "Automations" });
+  await expect(nav.getByRole("link", { name: "Home" })).toHaveAttribute("aria-current", "page");
+  await expect(tab).not.toHaveAttribute("aria-current", "page");
+  await tab.click();
+  await expect(page).toHaveURL(/\/automations$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Automations" })).toBeVisible();
+  await expect(tab).toHaveAttribute("aria-current", "page");
+  await expect(nav.getByRole("link", { name: "Home" })).not.toHaveAttribute("aria-current", "page");
+  await page.goto(`/automations/near_miss_${key}`);
+  await expect(tab).toHaveAttribute("aria-current", "page");
+
+  // Every destination is on screen, whole, and big enough to tap; nothing scrolls sideways.
+  const viewport = page.viewportSize() ?? { width: 0, height: 0 };
+  for (const name of ["Home", "Devices", "Automations", "Status", "MQTT", "Profile"]) {
+    const box = await nav.getByRole("link", { name, exact: true }).boundingBox();
+    expect(box, name).not.toBeNull();
+    if (!box) continue;
+    expect(box.x, name).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, name).toBeLessThanOrEqual(viewport.width);
+    expect(Math.min(box.width, box.height), name).toBeGreaterThanOrEqual(44);
+  }
+  expect(await tab.locator(".tab-label").evaluate((el) => el.scrollWidth <= el.clientWidth), "the label is not cut off").toBe(true);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+  const tabBox = await tab.boundingBox();
+  const profileBox = await nav.getByRole("link", { name: "Profile", exact: true }).boundingBox();
+  // Phones: the tabs are a bottom bar within thumb reach, the profile button stays in the top bar.
+  if (key === "phone") expect(tabBox?.y ?? 0).toBeGreaterThan(viewport.height / 2);
+  else expect(tabBox?.y ?? viewport.height).toBeLessThan(100);
+  expect(profileBox?.y ?? viewport.height).toBeLessThan(100);
+  await shot(page, "5-tabs");
+  await nav.getByRole("link", { name: "Profile", exact: true }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(nav.getByRole("link", { name: "Profile", exact: true })).toHaveAttribute("aria-current", "page");
+  await expect(tab).not.toHaveAttribute("aria-current", "page");
+});
+
+const diffYaml = (k: string, payload: string, note: string) => `id: diff_${k}
+alias: Diff ${k}
+description: ${note}
+mode: single
+# kept as written
+triggers:
+  - trigger: mqtt
+    topic: e2e/automations/${k}/diff
+actions:
+  - action: mqtt.publish
+    data:
+      topic: e2e/automations/${k}/diff/out
+      payload: "${payload}"
+`;
+
+test("each revision shows its changes as a line diff with signs, and restoring asks first", async ({ page }) => {
+  const id = `diff_${key}`;
+  await signIn(page);
+  const headers = { "Content-Type": "application/yaml" };
+  expect((await page.request.post("/api/automations", { headers, data: diffYaml(key, "one", "Short") })).status()).toBe(201);
+  created.push(id);
+  const longNote = "A description long enough to scroll sideways inside the diff box on a phone, never the page itself";
+  expect((await page.request.put(`/api/automations/${id}`, { headers, data: diffYaml(key, "two", longNote) })).status()).toBe(200);
+
+  await page.goto(`/automations/${id}`);
+  const revisions = page.getByRole("region", { name: /Revisions/ });
+  // The current revision's changes are open at first.
+  await expect(revisions.getByRole("button", { name: "Changes in revision 2" })).toHaveAttribute("aria-expanded", "true");
+  const changes = revisions.getByRole("region", { name: "Changes in revision 2" });
+  await expect(changes).toBeVisible();
+  await expect(revisions).toContainText("Compared with revision 1");
+  const removed = changes.locator(".diff-removed");
+  const added = changes.locator(".diff-added");
+  await expect(removed.filter({ hasText: 'payload: "one"' })).toHaveCount(1);
+  await expect(added.filter({ hasText: 'payload: "two"' })).toHaveCount(1);
+  await expect(added.filter({ hasText: longNote })).toHaveCount(1);
+  // A sign on every changed line, words for screen readers, and colour only on top of them.
+  await expect(removed.filter({ hasText: 'payload: "one"' }).locator(".diff-sign")).toHaveText("-");
+  await expect(added.filter({ hasText: 'payload: "two"' }).locator(".diff-sign")).toHaveText("+");
+  await expect(removed.first()).toContainText("Removed:");
+  await expect(added.first()).toContainText("Added:");
+  const background = (l: typeof added) => l.first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  const same = changes.locator(".diff-same").first();
+  expect(await background(added)).not.toBe(await same.evaluate((el) => getComputedStyle(el).backgroundColor));
+  expect(await background(removed)).not.toBe(await background(added));
+  // The unchanged stretch in between is folded, with a few lines of context around the changes.
+  await expect(changes.locator(".diff-folded")).toContainText(/\d+ lines? unchanged/);
+  await expect(changes.locator(".diff-same").filter({ hasText: "- action: mqtt.publish" })).toHaveCount(1);
+  if (key === "phone") {
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await changes.evaluate((el) => el.scrollWidth > el.clientWidth), "long lines scroll inside the box").toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  }
+  await shot(page, "6-diff");
+
+  // Restore is one click and a confirmation; Cancel backs out.
+  await revisions.getByRole("button", { name: "Restore revision 1" }).click();
+  const dialog = page.getByRole("dialog", { name: "Restore revision 1?" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(revisions.getByText("Revision 3")).toHaveCount(0);
+  await revisions.getByRole("button", { name: "Restore revision 1" }).click();
+  await dialog.getByRole("button", { name: "Restore" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(revisions.getByText("Revision 3")).toBeVisible();
+  const restored = revisions.getByRole("region", { name: "Changes in revision 3" });
+  await expect(restored.locator(".diff-removed").filter({ hasText: 'payload: "two"' })).toHaveCount(1);
+  await expect(restored.locator(".diff-added").filter({ hasText: 'payload: "one"' })).toHaveCount(1);
+
+  // An older revision's changes load when opened; the first one is all new.
+  await revisions.getByRole("button", { name: "Changes in revision 1" }).click();
+  const first = revisions.getByRole("region", { name: "Changes in revision 1" });
+  await expect(first).toBeVisible();
+  await expect(revisions).toContainText("The first version");
+  await expect(first.locator(".diff-removed")).toHaveCount(0);
+  await expect(first.locator(".diff-added").filter({ hasText: 'payload: "one"' })).toHaveCount(1);
+});
+
+test.describe("with the browser in another time zone than the home", () => {
+  test.use({ timezoneId: "Pacific/Honolulu" });
+
+  test("rules and runs name entities and devices by their friendly names and show times in the home's zone", async ({ page }) => {
+    await signIn(page);
+    const deviceName = `Front door ${key}`;
+    const friendly = `${deviceName} Contact`;
+    const stateTopic = `e2e/automations/${key}/front_door/contact`;
+    const config = { unique_id: `e2e_auto_${key}_contact`, name: "Contact", state_topic: stateTopic, device_class: "door", device: { identifiers: [`e2e-auto-door-${key}`], name: deviceName } };
+    await client.publishAsync(`homeassistant/binary_sensor/e2e_auto_${key}/contact/config`, JSON.stringify(config), { retain: true, qos: 1 });
+    let entityId = "";
+    await expect
+      .poll(async () => {
+        const states = (await (await page.request.get("/api/states")).json()) as Array<{ entity_id: string; attributes: { friendly_name?: string } }>;
+        entityId = states.find((s) => s.attributes.friendly_name === friendly)?.entity_id ?? "";
+        return entityId;
+      })
+      .not.toBe("");
+    const devices = (await (await page.request.get("/api/devices")).json()) as Array<{ id: string; name: string }>;
+    announcedDevice = devices.find((d) => d.name === deviceName)?.id;
+    expect(announcedDevice).toBeTruthy();
+
+    const id = `names_${key}`;
+    const rule = `id: ${id}\nalias: Names ${key}\ntriggers:\n  - trigger: state\n    entity_id: ${entityId}\n    to: "on"\n  - trigger: availability\n    device_id: ${announcedDevice}\n    to: offline\nconditions:\n  - condition: state\n    entity_id: ${entityId}\n    state: "on"\nactions:\n  - delay: "00:10:00"\n`;
+    const res = await page.request.post("/api/automations", { headers: { "Content-Type": "application/yaml" }, data: rule });
+    expect(res.status()).toBe(201);
+    created.push(id);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([]);
+    await client.publishAsync(stateTopic, "ON", { qos: 1 });
+    let startedAt = 0;
+    await expect
+      .poll(async () => {
+        const { traces } = (await (await page.request.get(`/api/automations/${id}/traces`)).json()) as { traces: Array<{ started_at: number }> };
+        startedAt = traces[0]?.started_at ?? 0;
+        return startedAt;
+      })
+      .toBeGreaterThan(0);
+
+    await page.goto(`/automations/${id}`);
+    // The summary says the name, and keeps the id at hand.
+    const summary = page.getByRole("region", { name: "What this rule does" });
+    await expect(summary).toContainText(`When ${friendly}`);
+    await expect(summary.locator(".named", { hasText: friendly }).first()).toHaveAttribute("title", entityId);
+    await expect(summary.locator(".named", { hasText: friendly }).first().locator(".named-id")).toHaveText(`(${entityId})`);
+    const device = page.locator(`.named[title="${announcedDevice}"]`);
+    await expect(summary.locator(device)).toContainText(deviceName);
+    await expect(summary.getByRole("listitem").filter({ has: device })).toHaveText(/^When .* goes offline$/);
+    await expect(summary).toContainText(`If ${friendly}`);
+
+    const run = page.getByRole("list", { name: "Runs, newest first" }).getByRole("listitem").first();
+    await expect(run.locator(".trace-text")).toContainText(friendly);
+    await run.locator("summary").click();
+    await expect(run.locator(".trace-trigger")).toContainText(`${friendly} (${entityId}): `);
+    await expect(run.locator(".cond").first()).toContainText(friendly);
+    // Times are the home's, whatever the browser's zone is: the start to the second, the wait's end too.
+    const { time_zone: homeZone } = (await (await page.request.get("/api/config")).json()) as { time_zone: string };
+    const inHome = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: homeZone });
+    expect(homeZone).not.toBe("Pacific/Honolulu");
+    await expect(run.locator(".trace-started")).toHaveText(inHome.format(startedAt));
+    const step = run.locator(".trace-step").first();
+    await expect(step).toContainText(/waiting 10 min, until \w{3} \d+, \d+:\d{2}:\d{2}/);
+    await expect(step).not.toContainText(/\d{4}-\d{2}-\d{2}T/);
+    const until = await step.locator("p time").getAttribute("datetime");
+    await expect(step.locator("p time")).toHaveText(inHome.format(Date.parse(until ?? "")));
+    await shot(page, "7-names");
+  });
+});
+
 test("phone first: no sideways scrolling at 360 px on the list, the editor and the home page", async ({ page }) => {
   test.skip(key !== "phone", "the phone project checks the narrow layout");
   await page.setViewportSize({ width: 360, height: 740 });
   await signIn(page);
-  for (const url of ["/", "/automations", "/automations/new", `/automations/door_after_sunset_${key}`, `/automations/near_miss_${key}`]) {
+  for (const url of ["/", "/automations", "/automations/new", `/automations/door_after_sunset_${key}`, `/automations/near_miss_${key}`, `/automations/diff_${key}`, `/automations/names_${key}`]) {
     await page.goto(url);
     await expect(page.locator("h1")).toBeVisible();
     const details = page.locator("details.trace");

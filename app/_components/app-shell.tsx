@@ -3,8 +3,9 @@ import type { ReactNode } from "react";
 import { hub } from "../_lib/hub";
 import { FlameIcon } from "./icons";
 import { NavTabs } from "./nav-tabs";
+import { NotificationBell } from "./notifications/notification-bell";
 
-/** The signed-in frame: top bar with the home's name, main navigation (with the new-devices badge), and the page. */
+/** The signed-in frame: top bar with the home's name, main navigation (with the new-devices badge), the notifications bell, and the page. */
 export async function AppShell({ homeName, children }: { homeName: string; children: ReactNode }) {
   const api = await hub();
   const inbox = api.devices.list().filter((d) => d.room_id === null).length;
@@ -25,6 +26,7 @@ export async function AppShell({ homeName, children }: { homeName: string; child
             </span>
           </Link>
           <NavTabs inboxCount={inbox} />
+          <NotificationBell activeCount={api.notifications.activeCount()} />
         </div>
       </header>
       <main id="main" className="page" tabIndex={-1}>

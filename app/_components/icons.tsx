@@ -86,3 +86,9 @@ export const DevicesIcon = () => (
     <path d="M18 8h2a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1h-5M7 16h4" />
   </Icon>
 );
+
+export const AutomationIcon = () => (
+  <Icon>
+    <path d="M13 2.5 4.5 13.5H11l-1 8 8.5-11H12l1-8Z" />
+  </Icon>
+);

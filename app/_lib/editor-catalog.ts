@@ -7,8 +7,10 @@ export function editorCatalog(api: HubApi, principal: Principal): EditorCatalog 
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   const entities = api.states
     .list()
-    .map((s) => ({ id: s.entity_id, name: typeof s.attributes.friendly_name === "string" ? s.attributes.friendly_name : s.entity_id }))
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .map((s) => ({ id: s.entity_id, name: typeof s.attributes.friendly_name === "string" ? s.attributes.friendly_name : s.entity_id }));
+  // The hub's own scenes (scene.create) are not states, but a rule names them like entities.
+  for (const scene of api.scenes.list()) if (!entities.some((e) => e.id === scene.entity_id)) entities.push({ id: scene.entity_id, name: scene.name });
+  entities.sort((a, b) => a.id.localeCompare(b.id));
   const devices = api.devices
     .list()
     .map((d) => ({ id: d.id, name: d.name_by_user ?? d.name }))

@@ -86,6 +86,8 @@ function describeTrigger(t: unknown): string {
       return `When the event ${names(t.event_type)} happens`;
     case "webhook":
       return `When the webhook ${str(t.webhook_id)} is called`;
+    case "availability":
+      return `When ${names(t.device_id)} goes ${str(t.to)}${forPart(t.for)}`;
     case "device":
       return `When device ${str(t.device_id)} reports ${[t.type, t.subtype].filter((x) => x !== undefined).map(str).join(" ")}`;
     default:

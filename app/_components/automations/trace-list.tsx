@@ -5,6 +5,8 @@ import { callApi } from "../api-client";
 import { formatDateTime, formatRelative } from "../format";
 import { useNow } from "../use-now";
 import { usePolling } from "../use-polling";
+import type { DisplayNames } from "./display-text";
+import { NamedText } from "./named-text";
 import { outcomeWords, summaryReason } from "./outcome";
 import { TraceDetail } from "./trace-detail";
 
@@ -12,7 +14,7 @@ const REFRESH_MS = 2500;
 const SHOWN = 20;
 
 /** The rule's recent runs, newest first, each opening to its trigger, conditions and steps; kept fresh while open. */
-export function TraceList({ id, initial, renderedAt, timeZone }: { id: string; initial: RuleTrace[]; renderedAt: number; timeZone: string }) {
+export function TraceList({ id, initial, renderedAt, timeZone, names }: { id: string; initial: RuleTrace[]; renderedAt: number; timeZone: string; names: DisplayNames }) {
   const [traces, setTraces] = useState(initial);
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const now = useNow(renderedAt);
@@ -45,13 +47,19 @@ export function TraceList({ id, initial, renderedAt, timeZone }: { id: string; i
               <li key={t.run_id}>
                 <details className="trace" open={open.has(t.run_id)} onToggle={(e) => toggle(t.run_id, e.currentTarget.open)}>
                   <summary className="trace-summary">
-                    <span className={`outcome outcome-${words.tone}`}>{words.label}</span>
+                    <span className={`outcome outcome-${words.tone}`}>
+                      <NamedText text={words.label} names={names} timeZone={timeZone} ids="title" />
+                    </span>
                     <time dateTime={new Date(t.started_at).toISOString()} title={formatDateTime(t.started_at, timeZone)}>
                       {formatRelative(t.started_at, now, timeZone)}
                     </time>
-                    {text && <span className="trace-text">{text}</span>}
+                    {text && (
+                      <span className="trace-text">
+                        <NamedText text={text} names={names} timeZone={timeZone} ids="title" />
+                      </span>
+                    )}
                   </summary>
-                  <TraceDetail trace={t} />
+                  <TraceDetail trace={t} names={names} timeZone={timeZone} />
                 </details>
               </li>
             );

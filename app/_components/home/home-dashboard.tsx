@@ -54,9 +54,6 @@ export function HomeDashboard({ snapshot, health }: { snapshot: HomeSnapshot; he
       <div className="page-head">
         <h1 className="page-title">{snapshot.homeName}</h1>
         <div className="page-head-actions">
-          <Link className="btn btn-ghost" href="/automations">
-            Automations
-          </Link>
           <Link className="btn btn-ghost" href="/logbook">
             Logbook
           </Link>

@@ -5,6 +5,8 @@ import type { AutomationView } from "@/server/automations/automation-engine";
 import { isHubError } from "@/server/errors";
 import type { HubApi } from "@/server/hub-api";
 import { requireUser } from "../../_lib/current-user";
+import { displayNames } from "../../_lib/display-names";
+import { editorCatalog } from "../../_lib/editor-catalog";
 import { hub } from "../../_lib/hub";
 import { AppShell } from "../../_components/app-shell";
 import { AutomationActions } from "../../_components/automations/automation-actions";
@@ -38,7 +40,9 @@ export default async function AutomationPage({ params }: { params: Promise<{ id:
   const timeZone = home?.timeZone ?? "UTC";
   const canEdit = principal.user.role !== "user";
   const traces = api.automations.traces(automation.id);
-  const revisions = api.automations.revisions(automation.id).map(({ revision, saved_at, saved_by, action }) => ({ revision, saved_at, saved_by, action }));
+  // Newest first; the newest two carry their YAML for the diff shown by default, the rest load when opened.
+  const revisions = api.automations.revisions(automation.id).map(({ revision, saved_at, saved_by, action, source }, i) => ({ revision, saved_at, saved_by, action, ...(i < 2 ? { source } : {}) }));
+  const names = displayNames(api);
   const renderedAt = Date.now();
   const newest = traces[0];
   const latest = newest ? { outcome: newest.outcome, summary: newest.summary, started_at: newest.started_at } : null;
@@ -64,12 +68,12 @@ export default async function AutomationPage({ params }: { params: Promise<{ id:
         )}
         <div className="columns automation-columns">
           <section className="card" aria-label="Rule">
-            <RuleSummaryView config={automation.config} />
-            <AutomationEditor id={automation.id} source={automation.source} canEdit={canEdit} />
+            <RuleSummaryView config={automation.config} names={names} timeZone={timeZone} />
+            <AutomationEditor id={automation.id} source={automation.source} canEdit={canEdit} catalog={editorCatalog(api, principal)} />
             <AutomationActions id={automation.id} alias={automation.alias} canEdit={canEdit} runnable={automation.enabled && automation.errors.length === 0} />
           </section>
           <div className="stack">
-            <TraceList id={automation.id} initial={traces} renderedAt={renderedAt} timeZone={timeZone} />
+            <TraceList id={automation.id} initial={traces} renderedAt={renderedAt} timeZone={timeZone} names={names} />
             <RevisionList id={automation.id} revisions={revisions} current={automation.revision} canEdit={canEdit} timeZone={timeZone} />
           </div>
         </div>

@@ -2,6 +2,8 @@
 import { useId, useState, type ReactNode } from "react";
 import { parse, stringify } from "yaml";
 import type { Path, Section } from "@/devices/automations/rule-document";
+import type { DisplayNames } from "../display-text";
+import { NamedText } from "../named-text";
 import { summarizeRule } from "../rule-summary";
 import { FieldInput, type EditorCatalog } from "./field-input";
 import { fieldPath, fieldValue, kindOf, kindsOf } from "./forms";
@@ -14,6 +16,8 @@ interface ItemCardProps {
   count: number;
   item: unknown;
   catalog: EditorCatalog;
+  /** Entity and device names for the heading (the fields show the ids). */
+  names: DisplayNames;
   readOnly: boolean;
   /** Sets a value inside the item (undefined removes it). */
   onSet: (path: Path, value: unknown) => void;
@@ -25,7 +29,7 @@ interface ItemCardProps {
 }
 
 /** One trigger, condition or action: a plain-words heading, its form (or its YAML), and its tools. */
-export function ItemCard({ section, index, count, item, catalog, readOnly, onSet, onReplace, onRemove, onMove, tools }: ItemCardProps) {
+export function ItemCard({ section, index, count, item, catalog, names, readOnly, onSet, onReplace, onRemove, onMove, tools }: ItemCardProps) {
   const kind = kindOf(section, item);
   const spec = kind === undefined ? undefined : kindsOf(section)[kind];
   const [asYaml, setAsYaml] = useState(spec === undefined);
@@ -49,7 +53,7 @@ export function ItemCard({ section, index, count, item, catalog, readOnly, onSet
         <div>
           <span className="rule-item-kind">{spec?.label ?? `${noun[0]!.toUpperCase()}${noun.slice(1)} in YAML`}</span>
           <h4 id={headingId} className="rule-item-title">
-            {summary}
+            <NamedText text={summary} names={names} timeZone="UTC" ids="title" />
             {disabled && <span className="muted small"> (turned off)</span>}
           </h4>
         </div>

@@ -27,6 +27,7 @@ const MODES = ["single", "restart", "queued", "parallel"] as const;
 /** The rule as forms: the same YAML as the YAML view, changed in place so comments and layout stay as typed. */
 export function VisualEditor({ text, onChange, catalog, readOnly, automationId, dirty }: VisualEditorProps) {
   const read = useMemo(() => RuleDocument.read(text), [text]);
+  const names = useMemo(() => ({ entities: Object.fromEntries(catalog.entities.map((e) => [e.id, e.name])), devices: Object.fromEntries(catalog.devices.map((d) => [d.id, d.name])) }), [catalog]);
   const uid = useId();
   if (!read.ok) {
     return (
@@ -74,6 +75,7 @@ export function VisualEditor({ text, onChange, catalog, readOnly, automationId, 
                     count={items.length}
                     item={item}
                     catalog={catalog}
+                    names={names}
                     readOnly={readOnly}
                     onSet={(path, value) => onChange(doc.set(single ? [key, ...path] : [key!, i, ...path], value))}
                     onReplace={(value) => onChange(doc.replace(section, i, value))}
