@@ -120,7 +120,7 @@ test("a rule made with the forms runs when its trigger is fired with a sample me
   const published = new Promise<string>((resolve) => client.on("message", (t, p) => (t === lightTopic ? resolve(p.toString()) : undefined)));
   await saved.getByLabel(/^Topic \(matching/).fill(`zigbee2mqtt/kitchen/${key}/action`);
   await saved.getByRole("button", { name: "Fire", exact: true }).click();
-  await expect(saved.getByRole("status")).toContainText("Fired");
+  await expect(saved.getByRole("status")).toContainText("Fired: it runs");
   expect(await published).toBe("ON");
   await shot(page, "2-fired");
   const runs = page.getByRole("list", { name: "Runs, newest first" });

@@ -1,6 +1,6 @@
 import type { BatteryReading, HealthCounts, HealthProblem, LinkReading } from "@/devices/health/device-health";
 import type { HistoryPeriodQuery, HistoryState } from "./history/history-reader";
-import type { AutomationView, SaveInput as AutomationSaveInput } from "./automations/automation-engine";
+import type { AutomationView, SampleFired, SaveInput as AutomationSaveInput } from "./automations/automation-engine";
 import type { RuleTrace as AutomationTrace } from "./automations/rule-runtime";
 import type { SceneView } from "./scenes/scene-service";
 import type { TriggerSample } from "./automations/trigger-sample";
@@ -522,7 +522,7 @@ export interface HubApi {
     /** Runs it now (conditions skipped unless asked); answers the run id. */
     run(id: string, opts?: { skipConditions?: boolean; variables?: Record<string, unknown>; userId?: string | null }): string;
     /** The editor's "fire this trigger": trigger `index` as if `sample` happened (conditions checked), or why it would not fire. */
-    fireSample(id: string, index: number, sample: TriggerSample, userId: string | null): { fired: true; run_id: string } | { fired: false; reason: string };
+    fireSample(id: string, index: number, sample: TriggerSample, userId: string | null): SampleFired;
     /** The editor's "test this condition": evaluated now, with the reason of each part. */
     testConditions(input: unknown, variables?: Record<string, unknown>): ConditionResult;
     traces(id: string): AutomationTrace[];

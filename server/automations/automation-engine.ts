@@ -35,6 +35,9 @@ export interface AutomationEngineDeps {
   keepTraces?: number;
 }
 
+/** What "fire this trigger" answers: the run (its outcome so far: a near miss is known at once), or why it did not fire. */
+export type SampleFired = { fired: true; run_id: string; outcome: string; summary: string } | { fired: false; reason: string };
+
 /** An automation as the API shows it. */
 export interface AutomationView {
   id: string;
@@ -189,7 +192,7 @@ export class AutomationEngine {
   }
 
   /** The editor's "fire this trigger": trigger `index` of the saved rule as if `sample` happened; conditions are checked. */
-  fireSample(id: string, index: number, sample: TriggerSample, userId: string | null): { fired: true; run_id: string } | { fired: false; reason: string } {
+  fireSample(id: string, index: number, sample: TriggerSample, userId: string | null): SampleFired {
     const rule = this.#loaded(id);
     const t = rule.config.triggers[index];
     if (!t) throw new HubError("invalid_input", `automation ${id} has ${rule.config.triggers.length} trigger(s): there is no trigger ${index}`);
@@ -197,7 +200,11 @@ export class AutomationEngine {
     if (!r.matched) return { fired: false, reason: r.reason };
     const runId = rule.fire(r.data, { context: newContext(userId, null, this.#deps.clock.now()) });
     if (!runId) throw new HubError("conflict", `automation ${id} did not start (its mode allows no more runs now)`);
-    return { fired: true, run_id: runId };
+    // Conditions are checked as it fires: a near miss is known now, and the editor says so at once.
+    this.#traces.flush();
+    const stored = this.#store.trace(runId);
+    const trace = stored ? (JSON.parse(stored.trace) as RuleTrace) : undefined;
+    return { fired: true, run_id: runId, outcome: trace?.outcome ?? "running", summary: trace?.summary ?? "" };
   }
 
   /** The editor's "test this condition": one condition or a list, as a rule holds them, evaluated now with its reasons. */

@@ -62,9 +62,9 @@ export function TriggerFire({ automationId, index, trigger, disabledWhy }: { aut
     if (kind === "mqtt") Object.assign(sample, { topic, payload });
     if (kind === "webhook" || kind === "device") Object.assign(sample, { payload });
     if ((kind === "state" || kind === "numeric_state") && to !== "") sample.to = to;
-    const res = await callApi<{ fired: boolean; reason?: string }>(`/api/automations/${encodeURIComponent(automationId)}/trigger`, { method: "POST", body: { trigger: sample } });
+    const res = await callApi<{ fired: boolean; reason?: string; outcome?: string; summary?: string }>(`/api/automations/${encodeURIComponent(automationId)}/trigger`, { method: "POST", body: { trigger: sample } });
     setBusy(false);
-    if (res.ok) return setVerdict(res.data.fired ? { ok: true, text: "Fired. The run shows under Runs, with its conditions." } : { ok: false, text: `Would not fire: ${res.data.reason ?? ""}` });
+    if (res.ok) return setVerdict(firedWords(res.data));
     if (res.error.status === 401) return goToLogin();
     setVerdict({ ok: false, text: res.error.message });
   };
@@ -128,4 +128,14 @@ export function TriggerFire({ automationId, index, trigger, disabledWhy }: { aut
       )}
     </div>
   );
+}
+
+/** The answer to "fire" in words: it ran, it fired but a condition (or the mode) stopped it, or it would not fire. */
+function firedWords(r: { fired: boolean; reason?: string; outcome?: string; summary?: string }): Verdict {
+  if (!r.fired) return { ok: false, text: `Would not fire: ${r.reason ?? ""}` };
+  if (r.outcome === "near_miss") {
+    const why = r.summary?.split("; ").slice(1).join("; ") ?? "";
+    return { ok: false, text: `Fired, but did not run: ${why || "see Runs"}.` };
+  }
+  return { ok: true, text: "Fired: it runs. Each step shows under Runs." };
 }
