@@ -32,9 +32,10 @@ export default tseslint.config(
       // app/ reads the hub through one accessor; server/ is types only (STYLE §3.3).
       "@typescript-eslint/no-restricted-imports": restrict([
         {
-          group: ["@/server/*", "!@/server/hub-slot", "!@/server/errors", "!@/server/hub-api"],
+          // same-origin and body-limit are pure request checks (no state), tested in server/'s vitest run.
+          group: ["@/server/*", "!@/server/hub-slot", "!@/server/errors", "!@/server/hub-api", "!@/server/http", "@/server/http/*", "!@/server/http/same-origin", "!@/server/http/body-limit"],
           allowTypeImports: true,
-          message: "app/ may import only types from server/ (plus hub-slot and errors).",
+          message: "app/ may import only types from server/ (plus hub-slot, errors and the pure request checks).",
         },
         { group: ["@/db/*", "better-sqlite3", "aedes", "pino", "argon2"], message: "app/ never opens the database, the broker or the logger." },
       ]),

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 import "./dashboard.css";
@@ -26,7 +27,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: the CSP nonce from proxy.ts exists only then (a prerendered page's scripts
+  // would carry none and be blocked).
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -76,6 +76,19 @@ const envSchema = z.object({
   HEARTH_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   HEARTH_HISTORY_KEEP_DAYS: integerIn(10, 1, 3650, "a number of days"),
   HEARTH_HISTORY_COMMIT_MS: integerIn(1000, 50, 60_000, "milliseconds"),
+  HEARTH_BACKUP_KEEP: integerIn(7, 1, 365, "a number of backups"),
+  HEARTH_BACKUP_AT: z
+    .string()
+    .trim()
+    .default("03:30")
+    .transform((v, ctx) => {
+      const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
+      if (!m) {
+        ctx.addIssue({ code: "custom", message: "must be a time of day HH:MM" });
+        return z.NEVER;
+      }
+      return { hour: Number(m[1]), minute: Number(m[2]) };
+    }),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -96,6 +109,10 @@ export interface Config {
   readonly historyKeepDays: number;
   /** The recorder commits its buffer this often: what `kill -9` can lose at most. */
   readonly historyCommitMs: number;
+  /** Automatic backups kept in data/backups (HEARTH_BACKUP_KEEP). */
+  readonly backupKeep: number;
+  /** Local time of day (home time zone) of the nightly backup (HEARTH_BACKUP_AT). */
+  readonly backupAt: { readonly hour: number; readonly minute: number };
   readonly dev: boolean;
 }
 
@@ -153,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { dev?
     logLevel: e.HEARTH_LOG_LEVEL,
     historyKeepDays: e.HEARTH_HISTORY_KEEP_DAYS,
     historyCommitMs: e.HEARTH_HISTORY_COMMIT_MS,
+    backupKeep: e.HEARTH_BACKUP_KEEP,
+    backupAt: e.HEARTH_BACKUP_AT,
     dev: opts.dev ?? env.NODE_ENV !== "production",
   });
 }

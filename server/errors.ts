@@ -2,6 +2,7 @@ export type HubErrorCode =
   | "invalid_input"
   | "unauthorized"
   | "forbidden"
+  | "cross_origin"
   | "not_found"
   | "conflict"
   | "payload_too_large"
@@ -16,6 +17,7 @@ export const HTTP_STATUS_BY_CODE: Record<HubErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
   forbidden: 403,
+  cross_origin: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

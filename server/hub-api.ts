@@ -16,6 +16,7 @@ import type { CsvExport, CsvExportQuery } from "./history/statistics-export";
 import type { StatisticIdView, StatisticsQuery, StatisticsResult } from "./history/statistics-reader";
 import type { Logger } from "./logger";
 import type { PairingApi } from "./pairing/pairing-views";
+import type { AclRule } from "@/devices/mqtt-acl/acl-rules";
 import type { NotificationsApi, PushApi } from "./notifications/notification-views";
 
 export type Role = "owner" | "admin" | "user";
@@ -67,6 +68,26 @@ export interface OnboardingInput {
 }
 
 /** A new session: the secret goes into an HttpOnly cookie and nowhere else. */
+/** One of a person's sign-ins (GET /api/auth/sessions). */
+export interface SessionView {
+  id: number;
+  created_at: number;
+  expires_at: number;
+  /** Epoch ms, to the request; null when not used since the hub started (kept in memory only). */
+  last_used_at: number | null;
+  user_agent: string | null;
+  /** The session making this request ("this device"). */
+  current: boolean;
+}
+
+/** A username whose logins wait out a lockout (GET /api/auth/lockouts). */
+export interface LoginLockoutView {
+  username: string;
+  failures: number;
+  /** Epoch ms when logins are accepted again. */
+  until: number;
+}
+
 export interface SessionGrant {
   sessionToken: string;
   expiresAt: number;
@@ -440,13 +461,24 @@ export interface HubApi {
     needsOnboarding(): boolean;
     /** Creates the owner and names the home; only while no user exists. */
     onboard(input: OnboardingInput, userAgent: string | null): Promise<SessionGrant>;
-    login(username: string, password: string, userAgent: string | null): Promise<SessionGrant>;
+    /** `remoteAddress` only goes to the log when the username is locked out. */
+    login(username: string, password: string, userAgent: string | null, remoteAddress?: string | null): Promise<SessionGrant>;
     logout(sessionToken: string): void;
     /** The person behind a session cookie or bearer token, if it is valid. */
     authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined;
     /** A short-lived token for the WebSocket API's auth message only (POST /api/auth/websocket-token). */
     /** A short-lived WebSocket token, bound to the principal's credential (logging out revokes it). */
     websocketToken(principal: Principal): WebSocketTokenView;
+    /** The principal's person's live sessions, newest first; `current` marks the caller's own. */
+    sessions(principal: Principal): SessionView[];
+    /** Ends one of the person's sessions (and the WebSockets it opened). */
+    revokeSession(principal: Principal, sessionId: number): void;
+    /** Ends every session of the person except the caller's; answers how many. */
+    revokeOtherSessions(principal: Principal): number;
+    /** Needs the current password; every other session of the person ends. */
+    changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void>;
+    /** Usernames locked out by failed logins right now (owners and admins). */
+    lockouts(): LoginLockoutView[];
   };
   tokens: {
     list(userId: number): ApiTokenView[];
@@ -457,10 +489,14 @@ export interface HubApi {
   mqttUsers: {
     list(): MqttUserView[];
     /** Creates credentials; a password is generated when none is given and returned once. */
-    add(input: { username: string; password?: string | undefined; description?: string | undefined }): Promise<{ user: MqttUserView; password: string }>;
+    add(input: { username: string; password?: string | undefined; description?: string | undefined; acl?: AclRule[] | undefined }): Promise<{ user: MqttUserView; password: string }>;
     regeneratePassword(username: string): Promise<{ password: string }>;
     /** Deletes the user and closes its connections at once. */
     revoke(username: string): void;
+    /** The user's ACL rules in order; an empty list = full access. */
+    acl(username: string): { rules: AclRule[] };
+    /** Replaces the rules (422 with `issues` for a bad one); connected clients apply them at once. */
+    setAcl(username: string, rules: unknown): { rules: AclRule[] };
   };
   home(): HomeView | null;
   /** Sets (or with null clears) where the home is: sun triggers and conditions need it. */

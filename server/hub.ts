@@ -3,6 +3,8 @@ import { DiscoveryFingerprints } from "@/db/queries/discovery";
 import { databaseSize } from "@/db/open-database";
 import { findHome, upsertHome } from "@/db/queries/accounts";
 import { AccountService } from "./auth/account-service";
+import { MqttAclService, parseAclRules } from "./auth/mqtt-acl-service";
+import { SessionAdmin } from "./auth/session-admin";
 import { WebSocketTokens } from "./auth/websocket-tokens";
 import type { Config } from "./config";
 import { EventBus } from "./event-bus";
@@ -35,6 +37,8 @@ import { HistoryReader } from "./history/history-reader";
 import { Recorder } from "./history/recorder";
 import { RecorderPolicies } from "./history/recorder-policies";
 import { Retention } from "./history/retention";
+import { BackupService } from "./backup/backup-service";
+import { backupRoutes } from "./backup/backup-routes";
 import { WalKeeper } from "./history/wal-checkpointer";
 import { AutomationEngine } from "./automations/automation-engine";
 import { systemClock, type Clock } from "./automations/clock";
@@ -46,7 +50,7 @@ import { StatisticsCompiler } from "./history/statistics-compiler";
 import { CsvExporter } from "./history/statistics-export";
 import { StatisticsReader } from "./history/statistics-reader";
 import { DeviceHealthService } from "./health/device-health-service";
-import { HubError } from "./errors";
+import { HubError, isHubError } from "./errors";
 import { NotificationService } from "./notifications/notification-service";
 import { NotifyServices } from "./notifications/notify-domains";
 import { WebPush } from "./notifications/web-push";
@@ -65,6 +69,8 @@ export interface HubDeps {
   now?: () => number;
   /** The HTTP listener, once bound, for the status page. */
   httpListener?: () => ListenerView | undefined;
+  /** The host name mDNS advertises (`hearth.local`), once announced; the "Add device" wizard offers it. */
+  mdnsHost?: () => string | undefined;
   /** The automations' clock (tests drive a manual one; default the system clock). */
   clock?: Clock;
 }
@@ -73,6 +79,9 @@ export interface HubDeps {
 export class Hub {
   readonly bus: EventBus;
   readonly accounts: AccountService;
+  /** A person's own sessions and password change (the profile page). */
+  readonly sessionAdmin: SessionAdmin;
+  readonly mqttAcl: MqttAclService;
   /** How every module reaches MQTT: the embedded broker, or a client of HEARTH_MQTT_URL. */
   readonly mqtt: MqttBus & { start(): Promise<void>; stop(): Promise<void> };
   /** The embedded broker; undefined in external-broker mode. */
@@ -92,6 +101,8 @@ export class Hub {
   readonly recorderPolicies: RecorderPolicies;
   /** Purges old history nightly in small steps and gives the space back (incremental vacuum). */
   readonly retention: Retention;
+  /** Backups on demand and nightly into data/backups. */
+  readonly backups: BackupService;
   /** The "database" page's figures (measured in a worker thread). */
   readonly databaseStats: DatabaseStats;
   /** What happened in the home, in words, with the cause. */
@@ -133,6 +144,8 @@ export class Hub {
     const { config, log, db } = deps;
     this.bus = new EventBus(log.child({ module: "event-bus" }));
     this.accounts = new AccountService({ db });
+    this.sessionAdmin = new SessionAdmin({ db });
+    this.mqttAcl = new MqttAclService({ db, onChanged: (username) => this.broker?.aclChanged(username) });
     if (config.mqttUrl) {
       this.broker = undefined;
       this.mqtt = new ExternalBroker({
@@ -152,6 +165,7 @@ export class Hub {
           tcpPort: config.mqttPort,
           tls: deps.tls,
           allowAnonymous: config.mqttAnonymous,
+          protectedTopics: [this.birthTopic],
         },
         onCrash: (err) => deps.onFatal?.(err),
       });
@@ -258,6 +272,18 @@ export class Hub {
       authenticate: (c) => this.accounts.authenticate(c),
       log: log.child({ module: "explorer-stream" }),
     });
+    this.backups = new BackupService({
+      sqlite: db.$client,
+      brokerDump: async () => (this.broker ? this.broker.dumpStore() : undefined),
+      config,
+      version: deps.version,
+      now,
+      log: log.child({ module: "backup" }),
+      dir: dataPaths(config.dataDir).backups,
+      keep: config.backupKeep,
+      at: config.backupAt,
+      timeZone: () => findHome(db)?.timeZone,
+    });
     this.pairing = new PairingService({
       mqtt: this.mqtt,
       bus: this.bus,
@@ -268,7 +294,7 @@ export class Hub {
         const listeners = this.mqtt.listeners();
         return { tcp: listeners.find((l) => l.protocol === "mqtt")?.port ?? null, tls: listeners.find((l) => l.protocol === "mqtts")?.port ?? null };
       },
-      hosts: () => lanHosts({ bindHost: config.host, mdns: config.mdns }),
+      hosts: () => lanHosts({ bindHost: config.host, mdnsName: deps.mdnsHost?.() }),
       createMqttUser: (input) => this.api.mqttUsers.add(input),
       devices: () => this.views.devices(),
       publisherOf: async (topic) => {
@@ -330,6 +356,7 @@ export class Hub {
     this.recorderPolicies.start();
     this.recorder.start();
     this.retention.start();
+    if (this.#deps.dbFile !== ":memory:") this.backups.start();
     this.statistics.start();
     this.states.start();
     this.deviceHealth.start();
@@ -361,7 +388,10 @@ export class Hub {
 
   /** The plain HTTP paths the hub serves itself, before Next: live streams (STYLE §4 P6). */
   routes(): Record<string, RequestHandler> {
-    return { [EXPLORER_STREAM_PATH]: this.explorerStream.handle };
+    return {
+      [EXPLORER_STREAM_PATH]: this.explorerStream.handle,
+      ...backupRoutes({ backups: this.backups, authenticate: (c) => this.accounts.authenticate(c), log: this.#deps.log.child({ module: "backup" }) }),
+    };
   }
 
   async stop(): Promise<void> {
@@ -381,6 +411,7 @@ export class Hub {
     this.deviceHealth.stop();
     await this.statistics.stop();
     await this.retention.stop();
+    await this.backups.stop();
     await this.databaseStats.stop();
     await this.recorder.stop();
     await this.#wal?.stop();
@@ -478,10 +509,31 @@ export class Hub {
       auth: {
         needsOnboarding: () => accounts.needsOnboarding(),
         onboard: (input, ua) => accounts.onboard(input, ua),
-        login: (u, p, ua) => accounts.login(u, p, ua),
+        login: (u, p, ua, remoteAddress) =>
+          accounts.login(u, p, ua).catch((err: unknown) => {
+            if (isHubError(err) && err.code === "rate_limited") this.#deps.log.warn({ module: "auth", username: u.trim(), remoteAddress }, "login refused: username locked out");
+            throw err;
+          }),
         logout: (t) => this.#revoked(accounts.logout(t)),
-        authenticate: (c) => accounts.authenticate(c),
+        authenticate: (c) => {
+          const principal = accounts.authenticate(c);
+          this.sessionAdmin.touch(principal?.credential);
+          return principal;
+        },
         websocketToken: (principal) => this.wsTokens.issue(principal.user.id, principal.credential),
+        sessions: (principal) => this.sessionAdmin.list(principal.user.id, principal.credential),
+        revokeSession: (principal, id) => this.#revoked(this.sessionAdmin.revoke(principal.user.id, id)),
+        revokeOtherSessions: (principal) => {
+          const ended = this.sessionAdmin.revokeOthers(principal.user.id, principal.credential);
+          for (const credential of ended) this.#revoked(credential);
+          return ended.length;
+        },
+        changePassword: async (principal, current, next) => {
+          const ended = await this.sessionAdmin.changePassword(principal.user.id, current, next, principal.credential);
+          for (const credential of ended) this.#revoked(credential);
+          this.#deps.log.info({ module: "auth", userId: principal.user.id, sessionsEnded: ended.length }, "password changed");
+        },
+        lockouts: () => accounts.lockouts(),
       },
       tokens: {
         list: (userId) => accounts.listTokens(userId),
@@ -491,7 +543,9 @@ export class Hub {
       mqttUsers: {
         list: () => accounts.listMqttUsers().map(mqttUserView),
         add: async (input) => {
+          const acl = input.acl ? parseAclRules(input.acl) : undefined;
           const { user, password } = await accounts.addMqttUser(input);
+          if (acl) this.mqttAcl.replace(user.username, acl);
           return { user: mqttUserView(user), password };
         },
         regeneratePassword: async (username) => {
@@ -502,9 +556,12 @@ export class Hub {
         },
         revoke: (username) => {
           accounts.revokeMqttUser(username);
+          this.broker?.aclChanged(username);
           // Its connections must not outlive the credentials.
           this.#disconnectMqttUser(username);
         },
+        acl: (username) => ({ rules: this.mqttAcl.get(username) }),
+        setAcl: (username, rules) => ({ rules: this.mqttAcl.replace(username, rules) }),
       },
       history: {
         period: (query) => this.history.period(query),

@@ -9,6 +9,9 @@ import { Hub } from "./hub";
 import type { ListenerView } from "./hub-api";
 import { publishHub } from "./hub-slot";
 import { createLogger } from "./logger";
+import { hubId } from "./mdns/hub-id";
+import { MdnsAdvertiser } from "./mdns/mdns-advertiser";
+import { mdnsServices } from "./mdns/mdns-services";
 import { listenOrThrow } from "./net/listen";
 import { readTlsMaterial } from "./net/tls-material";
 import { dataPaths, migrationsFolder, projectRoot } from "./paths";
@@ -27,7 +30,8 @@ async function main(): Promise<void> {
   const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
 
   let httpListener: ListenerView | undefined;
-  const hub = new Hub({ config, log, db, dbFile: paths.database, version, tls, httpListener: () => httpListener, onFatal: () => process.exit(1) });
+  const mdns = new MdnsAdvertiser({ log: log.child({ module: "mdns" }), bindHost: config.host });
+  const hub = new Hub({ config, log, db, dbFile: paths.database, version, tls, httpListener: () => httpListener, mdnsHost: () => mdns.hostname(), onFatal: () => process.exit(1) });
   const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.httpPort, customServer: true, quiet: !config.dev });
   // The HTTP port is bound first, so a port in use fails before anything else starts; requests wait for Next.
   let ready: Promise<ReturnType<typeof app.getRequestHandler>> | undefined;
@@ -54,6 +58,8 @@ async function main(): Promise<void> {
   publishHub(hub.api);
   ready = app.prepare().then(() => app.getRequestHandler());
   await ready;
+  // Announced once every listener is up and Next answers; probing runs in the background (HEARTH_MDNS).
+  mdns.start(mdnsServices(config, { version, hubId: hubId(db), httpPort, mqttListeners: hub.mqtt.listeners() }));
   log.info({ http: httpPort, mqtt: hub.mqtt.listeners(), dataDir: config.dataDir, version, dev: config.dev }, "hearth is running");
 
   let stopping = false;
@@ -70,6 +76,8 @@ async function main(): Promise<void> {
       // Stop accepting first; keep-alive sockets are closed so close() can finish.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Goodbyes first, while the ports still answer; bounded, so mDNS can never hold the shutdown.
+      await mdns.stop();
       await hub.stop();
       publishHub(undefined);
       server.closeAllConnections();

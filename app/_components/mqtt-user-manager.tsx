@@ -10,6 +10,7 @@ import { TextField } from "./text-field";
 import { useNow } from "./use-now";
 import { usePolling } from "./use-polling";
 import { FormAlerts } from "./form-alerts";
+import { MqttAclEditor } from "./mqtt-acl-editor";
 
 type Field = "username" | "password" | "description";
 type Pending = { kind: "revoke" | "regenerate"; username: string };
@@ -36,6 +37,7 @@ export function MqttUserManager({
   const [adding, setAdding] = useState(false);
   const [secret, setSecret] = useState<{ username: string; password: string; isNew: boolean }>();
   const [pending, setPending] = useState<Pending>();
+  const [aclOpen, setAclOpen] = useState<string>();
   const [pendingBusy, setPendingBusy] = useState(false);
   const [pendingError, setPendingError] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -224,6 +226,15 @@ export function MqttUserManager({
                   <button
                     type="button"
                     className="btn btn-secondary"
+                    aria-label={`Access rules for ${user.username}`}
+                    aria-expanded={aclOpen === user.username}
+                    onClick={() => setAclOpen((open) => (open === user.username ? undefined : user.username))}
+                  >
+                    Access
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-secondary"
                     aria-label={`New password for ${user.username}`}
                     onClick={() => {
                       setPendingError(undefined);
@@ -244,6 +255,7 @@ export function MqttUserManager({
                     Revoke
                   </button>
                 </div>
+                {aclOpen === user.username && <MqttAclEditor username={user.username} onClose={() => setAclOpen(undefined)} />}
               </li>
             ))}
           </ul>

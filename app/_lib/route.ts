@@ -3,6 +3,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { HTTP_STATUS_BY_CODE, HubError, formatIssues, isHubError, type HubErrorCode } from "@/server/errors";
 import type { HubApi, Principal } from "@/server/hub-api";
+import { readLimitedText } from "@/server/http/body-limit";
+import { isCrossSiteRequest } from "@/server/http/same-origin";
 import { hub } from "./hub";
 import { SESSION_COOKIE } from "./session-cookie";
 
@@ -36,14 +38,14 @@ function principalOf(api: HubApi, req: NextRequest): Principal | undefined {
 
 // A cookie rides along on cross-site requests; a state-changing one must come from our own origin.
 function isCrossSite(req: NextRequest): boolean {
-  if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return false;
-  const origin = req.headers.get("origin");
-  if (!origin) return false;
-  try {
-    return new URL(origin).host !== req.headers.get("host");
-  } catch {
-    return true;
-  }
+  return isCrossSiteRequest({
+    method: req.method,
+    scheme: req.nextUrl.protocol === "https:" ? "https" : "http",
+    host: req.headers.get("host"),
+    origin: req.headers.get("origin"),
+    secFetchSite: req.headers.get("sec-fetch-site"),
+    referer: req.headers.get("referer"),
+  });
 }
 
 function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Handler<C>) {
@@ -54,7 +56,7 @@ function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Hand
       const principal = principalOf(api, req);
       if (authRequired) {
         if (!principal) return errorResponse("unauthorized", "authentication required: a session cookie or a Bearer token");
-        if (principal.via === "session" && isCrossSite(req)) return errorResponse("forbidden", "cross-site request refused");
+        if (principal.via === "session" && isCrossSite(req)) return errorResponse("cross_origin", "cross-site request refused: a signed-in change must come from the hub's own pages (or use a Bearer token)");
       }
       const params = await context.params;
       const result = await handler({ api, req, params, principal } as C);
@@ -81,8 +83,7 @@ export const publicRoute = <P = Record<string, never>>(handler: Handler<RouteCon
 export async function readJson<T>(req: NextRequest, schema: z.ZodType<T>, maxBytes = MAX_BODY_BYTES): Promise<T> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new HubError("payload_too_large", `body is larger than ${maxBytes} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new HubError("payload_too_large", `body is larger than ${maxBytes} bytes`);
+  const text = await readLimitedText(req.body, maxBytes);
   let value: unknown;
   try {
     value = text.length === 0 ? {} : JSON.parse(text);

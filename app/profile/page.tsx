@@ -3,6 +3,8 @@ import { requireUser } from "../_lib/current-user";
 import { AppShell } from "../_components/app-shell";
 import { formatDate } from "../_components/format";
 import { LogoutButton } from "../_components/logout-button";
+import { PasswordForm } from "../_components/password-form";
+import { SessionManager } from "../_components/session-manager";
 import { TokenManager } from "../_components/token-manager";
 
 export const metadata: Metadata = { title: "Profile" };
@@ -36,6 +38,21 @@ export default async function ProfilePage() {
         <div className="profile-actions">
           <LogoutButton />
         </div>
+      </section>
+
+      <section className="card" aria-labelledby="sessions-title">
+        <h2 id="sessions-title" className="card-title">
+          Where you’re signed in
+        </h2>
+        <SessionManager initial={api.auth.sessions(principal)} renderedAt={Date.now()} timeZone={timeZone} />
+      </section>
+
+      <section className="card" aria-labelledby="password-title">
+        <h2 id="password-title" className="card-title">
+          Password
+        </h2>
+        <p className="muted">Changing it signs you out everywhere else.</p>
+        <PasswordForm />
       </section>
 
       <section className="card" aria-labelledby="tokens-title">

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, lt, ne, sql } from "drizzle-orm";
 import type { Queryable as HubDatabase } from "../open-database";
 import { apiTokens, home, mqttUsers, sessions, users } from "../schema";
 
@@ -91,6 +91,48 @@ export function findSessionUser(db: HubDatabase, tokenHash: string, now: number)
 
 export function deleteSession(db: HubDatabase, tokenHash: string): void {
   db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+}
+
+export interface SessionRow {
+  id: number;
+  tokenHash: string;
+  createdAt: number;
+  expiresAt: number;
+  userAgent: string | null;
+}
+
+/** A person's live sessions, newest first. */
+export function listSessions(db: HubDatabase, userId: number, now: number): SessionRow[] {
+  return db
+    .select({ id: sessions.id, tokenHash: sessions.tokenHash, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, userAgent: sessions.userAgent })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .all();
+}
+
+/** Deletes one of the person's sessions; answers its token hash, or undefined when there is none. */
+export function deleteSessionById(db: HubDatabase, userId: number, sessionId: number): string | undefined {
+  return db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
+    .returning({ tokenHash: sessions.tokenHash })
+    .get()?.tokenHash;
+}
+
+/** Deletes every session of the person except the one with `keepHash` (all when null); answers their hashes. */
+export function deleteOtherSessions(db: HubDatabase, userId: number, keepHash: string | null): string[] {
+  const where = keepHash === null ? eq(sessions.userId, userId) : and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepHash));
+  return db
+    .delete(sessions)
+    .where(where)
+    .returning({ tokenHash: sessions.tokenHash })
+    .all()
+    .map((r) => r.tokenHash);
+}
+
+export function updateUserPassword(db: HubDatabase, userId: number, passwordHash: string): boolean {
+  return db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run().changes > 0;
 }
 
 export function deleteExpiredSessions(db: HubDatabase, now: number): number {

@@ -1,4 +1,5 @@
 export * from "./accounts";
+export * from "./mqtt-acl";
 export * from "./devices";
 export * from "./rooms";
 export * from "./discovery";

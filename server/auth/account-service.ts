@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { HubDatabase } from "@/db/open-database";
 import * as q from "@/db/queries/accounts";
 import { HubError, formatIssues } from "../errors";
-import type { ApiTokenView, OnboardingInput, Principal, Role, SessionGrant, UserView } from "../hub-api";
+import type { ApiTokenView, LoginLockoutView, OnboardingInput, Principal, Role, SessionGrant, UserView } from "../hub-api";
 import { generatePassword, generateSecret, hashPassword, hashSecret, verifyPassword } from "./secrets";
 
 const SESSION_DAYS = 30;
@@ -143,6 +143,16 @@ export class AccountService {
     }
     this.#failedLogins.delete(name);
     return this.#startSession(user, userAgent);
+  }
+
+  /** Usernames whose logins wait out the failure window right now. */
+  lockouts(): LoginLockoutView[] {
+    const now = this.#now();
+    return [...this.#failedLogins].flatMap(([username, times]) => {
+      const recent = times.filter((at) => now - at < FAILED_LOGIN_WINDOW_MS);
+      const first = recent[0];
+      return recent.length >= MAX_FAILED_LOGINS && first !== undefined ? [{ username, failures: recent.length, until: first + FAILED_LOGIN_WINDOW_MS }] : [];
+    });
   }
 
   #startSession(user: UserView, userAgent: string | null): SessionGrant {

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/open-database";
 import { AccountService } from "../auth/account-service";
+import { backupCommand, readPassphrase, restoreCommand } from "./backup-commands";
 import { loadConfig } from "../config";
 import { isHubError } from "../errors";
 import { dataPaths, migrationsFolder } from "../paths";
@@ -11,7 +12,9 @@ const USAGE = `usage: npm run -s hearth -- <command>
   mqtt-user add <username> [--description TEXT] [--password-stdin]
   mqtt-user password <username> [--password-stdin]
   mqtt-user revoke <username>
-  mqtt-user list`;
+  mqtt-user list
+  backup [--out FILE] [--passphrase-file FILE]     (or env HEARTH_BACKUP_PASSPHRASE)
+  restore FILE [--yes] [--passphrase-file FILE]`;
 
 class UsageError extends Error {}
 
@@ -34,12 +37,25 @@ async function run(argv: string[]): Promise<string | undefined> {
       user: { type: "string" },
       description: { type: "string" },
       "password-stdin": { type: "boolean" },
+      out: { type: "string" },
+      "passphrase-file": { type: "string" },
+      yes: { type: "boolean", short: "y" },
       help: { type: "boolean", short: "h" },
     },
   });
   const [group, verb, arg] = positionals;
   if (values.help || !group) return USAGE;
   const config = loadConfig(process.env);
+  // Before the database is opened: restore swaps the data dir, and backup chooses its own way in.
+  if (group === "backup") {
+    return backupCommand({ config, out: values.out, passphrase: readPassphrase(values["passphrase-file"], process.env) });
+  }
+  if (group === "restore") {
+    if (!verb) throw new UsageError(`restore needs a FILE\n${USAGE}`);
+    const done = await restoreCommand({ dataDir: config.dataDir, file: verb, passphrase: readPassphrase(values["passphrase-file"], process.env), yes: values.yes ?? false });
+    process.stderr.write(`restored the backup of ${done.manifest.created_at} into ${config.dataDir}${done.previous ? `; the previous data is in ${done.previous}` : ""}\n`);
+    return undefined;
+  }
   const db = openDatabase({ file: dataPaths(config.dataDir).database, migrationsFolder: migrationsFolder() });
   const accounts = new AccountService({ db });
   try {

@@ -24,8 +24,13 @@ const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "same-origin",
   "X-Frame-Options": "DENY",
-  "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 };
+// API answers and the hub's own streams are data, never documents: nothing may load or frame them. Pages get
+// their nonce-based policy from proxy.ts instead (Next only puts nonces on its scripts when it sets the header).
+const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// Only over HTTPS (RFC 6797 §7.2: a UA ignores it over HTTP); a LAN hub without a certificate must stay reachable.
+const HSTS = "max-age=31536000";
 
 /** Request header carrying the TCP peer's address to route handlers (Next does not expose the socket). */
 export const PEER_HEADER = "x-hearth-peer-address";
@@ -35,9 +40,12 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // Set our headers before Next handles the request: Next may have sent its own by the time it resolves.
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (deps.tls) res.setHeader("Strict-Transport-Security", HSTS);
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    const route = deps.routes?.[pathname];
+    if (route || pathname.startsWith("/api/") || pathname === "/api") res.setHeader("Content-Security-Policy", DATA_CSP);
     // The peer's address for routes that answer the home network only (webhooks); a client cannot set it.
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
-    const route = deps.routes?.[(req.url ?? "/").split("?")[0] ?? "/"];
     Promise.resolve((route ?? deps.handleRequest)(req, res)).catch((err: unknown) => {
       deps.log.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) {

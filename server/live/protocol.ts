@@ -126,6 +126,7 @@ const HA_CODE_BY_HUB_CODE: Record<HubErrorCode, HaErrorCode> = {
   not_found: "not_found",
   unauthorized: "unauthorized",
   forbidden: "unauthorized",
+  cross_origin: "unauthorized",
   conflict: "home_assistant_error",
   rate_limited: "home_assistant_error",
   device_unavailable: "home_assistant_error",

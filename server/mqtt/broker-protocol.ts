@@ -13,6 +13,8 @@ export interface BrokerWorkerData {
   tcpPort: number;
   tls: { port: number; cert: Uint8Array; key: Uint8Array } | undefined;
   allowAnonymous: boolean;
+  /** Topics no client may write, whatever its ACL: the hub's birth/status topic. */
+  protectedTopics: string[];
 }
 
 export interface WireMessage {
@@ -30,6 +32,10 @@ export type ToBroker =
   | { type: "publish"; reqId: number; message: WireMessage }
   | { type: "readRetained"; reqId: number; pattern: string }
   | { type: "disconnectUser"; username: string }
+  /** An MQTT user's ACL rules changed (or the user came or went): reload them; connections apply them at once. */
+  | { type: "aclChanged"; username: string }
+  /** Every record of the LevelDB store, from one snapshot (backups). */
+  | { type: "dumpStore"; reqId: number }
   /** The MQTT explorer: the topic tree one level at a time (`level` null = the top), one topic's last message. */
   | { type: "explorerTopics"; reqId: number; level: string | null }
   | { type: "explorerMessage"; reqId: number; topic: string }
@@ -66,6 +72,7 @@ export interface ReplyData {
   topics?: TopicNode[];
   message?: TopicMessage | null;
   cleared?: number;
+  store?: Uint8Array;
 }
 
 export const toBuffer = (u8: Uint8Array): Buffer => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);

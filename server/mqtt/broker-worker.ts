@@ -4,10 +4,12 @@
 import { Duplex } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "@/db/open-database";
+import { readMqttAcl } from "@/db/queries/mqtt-acl";
 import { AccountService } from "../auth/account-service";
 import { isHubError } from "../errors";
 import { createLogger } from "../logger";
 import { type BrokerWorkerData, type FromBroker, type ReplyData, type ToBroker, type WireMessage, toBuffer } from "./broker-protocol";
+import { BrokerAcl } from "./broker-acl";
 import { BrokerExplorer } from "./broker-explorer";
 import { EmbeddedBroker } from "./embedded-broker";
 import type { TapEvent } from "./live-taps";
@@ -80,8 +82,11 @@ const explorer = new BrokerExplorer({
   deliver: postTapEvent,
   skipped: (tapId, count) => post({ type: "tapSkipped", tapId, count }),
 });
+// Rules are read once per user (a packet never waits on SQLite) and reloaded when the hub says they changed.
+const acl = new BrokerAcl({ log, rulesFor: (username) => readMqttAcl(db, username), protectedTopics: data.protectedTopics });
 const broker = new EmbeddedBroker({
   log,
+  acl,
   onPublish: (packet, clientId, username) => explorer.observe(packet, clientId, username),
   onClientConnected: (info) => post({ type: "clientConnected", info }),
   onClientDisconnected: (info) => post({ type: "clientDisconnected", info }),
@@ -149,8 +154,13 @@ async function handle(msg: ToBroker): Promise<ReplyData | undefined> {
     case "tapClose":
       explorer.closeTap(msg.tapId);
       return;
+    case "dumpStore":
+      return { store: await broker.dumpStore() };
     case "disconnectUser":
       broker.disconnectUser(msg.username);
+      return;
+    case "aclChanged":
+      acl.reload(msg.username);
       return;
     case "wsOpen":
       openSocket(msg.connId, msg.address);

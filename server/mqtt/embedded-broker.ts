@@ -5,10 +5,12 @@ import type { Duplex } from "node:stream";
 import { Aedes, type AedesPublishPacket, type Client, type PublishPacket } from "aedes";
 import aedesPersistenceLevel from "aedes-persistence-level";
 import { Level } from "level";
+import { dumpOpenStore } from "../backup/broker-store";
 import type { MqttClientInfo } from "../event-bus";
 import { HubError } from "../errors";
 import type { Logger } from "../logger";
 import { listenOrThrow } from "../net/listen";
+import { type BrokerAcl, DENIED_TOPIC, aclHooks } from "./broker-acl";
 import { MessageRate } from "./message-rate";
 import { cacheRetained } from "./retained-cache";
 import { readClientsWithState, skipStatelessClients } from "./session-index";
@@ -45,6 +47,8 @@ export interface EmbeddedBrokerDeps {
    * the hub's own publishes, null for wills of a previous run. Called on the hot path: keep it cheap.
    */
   onPublish?: ((packet: AedesPublishPacket, clientId: string | null, username: string | null) => void) | undefined;
+  /** Per-user access rules; without it every authenticated client may publish and subscribe anywhere. */
+  acl?: BrokerAcl | undefined;
 }
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]; aedes declares them as a const enum we cannot import.
@@ -107,6 +111,7 @@ export class EmbeddedBroker implements MqttBus {
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       // One frozen client must not stall delivery to everyone else (docs/Aedes.md, drainTimeout).
       drainTimeout: 30_000,
+      ...(this.#deps.acl ? aclHooks(this.#deps.acl, (client) => this.#usernames.get(client) ?? null) : {}),
       authenticate: (client, username, password, done) => {
         this.#deps.authenticate(username, password).then(
           (result) => {
@@ -135,7 +140,7 @@ export class EmbeddedBroker implements MqttBus {
     const onPublish = this.#deps.onPublish;
     aedes.on("publish", (packet, client) => {
       if (client) this.#rate.count();
-      if (!onPublish || packet.topic.startsWith("$SYS/")) return;
+      if (!onPublish || packet.topic.startsWith("$SYS/") || packet.topic === DENIED_TOPIC) return;
       if (client) onPublish(packet, client.id, this.#usernames.get(client) ?? null);
       else onPublish(packet, this.#ownPackets.has(packet) ? HUB_PUBLISHER : null, null);
     });
@@ -291,6 +296,12 @@ export class EmbeddedBroker implements MqttBus {
       messagesPerSecond: this.#rate.perSecond(),
       messagesTotal: this.#rate.total(),
     };
+  }
+
+  /** Every record of the store from one LevelDB snapshot, encoded for a backup (server/backup/broker-store.ts). */
+  async dumpStore(): Promise<Buffer> {
+    if (!this.#level) throw new HubError("hub_unavailable", "the MQTT broker is not running");
+    return dumpOpenStore(this.#level);
   }
 
   /** Stops accepting, closes every client, then closes the store so the next start finds it intact. */

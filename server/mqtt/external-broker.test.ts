@@ -42,7 +42,10 @@ describe("external-broker mode (HEARTH_MQTT_URL)", () => {
     await watcher.subscribeAsync("homeassistant/status", { qos: 1 });
     await watcher.publishAsync("homeassistant/sensor/t/config", '{"state_topic":"t"}', { qos: 1, retain: true });
 
-    const hub = externalHub(upstream.mqttUrl);
+    // Hearth's broker lets no client write its status topic unless a rule names that very topic (broker-acl.ts).
+    const acl = [{ access: "readwrite" as const, pattern: "#" }, { access: "write" as const, pattern: "homeassistant/status" }];
+    await upstream.hub.api.mqttUsers.add({ username: "controller", password: "controller-pass", acl });
+    const hub = externalHub(upstream.mqttUrl.replace("mqtt://", "mqtt://controller:controller-pass@"));
     await hub.start();
     expect(hub.broker).toBeUndefined();
     expect(hub.mqtt.stats()).toMatchObject({ mode: "external", connected: true });

@@ -245,6 +245,13 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
     });
   }
 
+  /** The broker store as a backup dump, read from one LevelDB snapshot in the broker thread. */
+  async dumpStore(): Promise<Buffer> {
+    const store = (await this.#request((reqId) => ({ type: "dumpStore", reqId })))?.store;
+    if (!store) throw new HubError("internal", "the broker thread sent no store dump");
+    return toBuffer(store);
+  }
+
   /** Takes an HTTP upgrade on /mqtt and relays its frames to the broker thread. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const wss = this.#wss;
@@ -323,6 +330,11 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
   /** Closes every connection authenticated as this MQTT user (revoked or password changed). */
   disconnectUser(username: string): void {
     if (!this.#stopping) this.#post({ type: "disconnectUser", username });
+  }
+
+  /** An MQTT user's ACL rules changed: the broker thread reloads them, and its connections apply them at once. */
+  aclChanged(username: string): void {
+    if (!this.#stopping) this.#post({ type: "aclChanged", username });
   }
 
   clients(): MqttClientInfo[] {

@@ -7,10 +7,11 @@ const WILDCARD = new Set(["0.0.0.0", "::", ""]);
 
 /**
  * The addresses a device on the LAN can use to reach the hub: each non-internal IPv4 address, then the
- * mDNS name, then each non-internal IPv6 address that is not link-local (fe80::/10 needs a zone id that
+ * mDNS name the hub advertises (`hearth.local`, or `hearth-(2).local` after a conflict; absent while mDNS is off or not
+ * yet announced), then each non-internal IPv6 address that is not link-local (fe80::/10 needs a zone id that
  * firmware cannot take). When the hub binds one address (HEARTH_HOST), only that one is reachable.
  */
-export function lanHosts(opts: { bindHost: string; mdns: boolean; interfaces?: InterfaceTable }): PairingHostView[] {
+export function lanHosts(opts: { bindHost: string; mdnsName: string | undefined; interfaces?: InterfaceTable }): PairingHostView[] {
   if (!WILDCARD.has(opts.bindHost)) {
     const v6 = opts.bindHost.includes(":");
     const local = opts.bindHost === "127.0.0.1" || opts.bindHost === "::1" || opts.bindHost === "localhost";
@@ -26,7 +27,7 @@ export function lanHosts(opts: { bindHost: string; mdns: boolean; interfaces?: I
       else if (a.family === "IPv6" && !/^fe[89ab]/i.test(a.address)) v6.push({ address: a.address, label: `${name} (IPv6)`, family: "ipv6" });
     }
   }
-  const named: PairingHostView[] = opts.mdns ? [{ address: "hearth.local", label: "mDNS name", family: "name" }] : [];
+  const named: PairingHostView[] = opts.mdnsName ? [{ address: opts.mdnsName, label: "mDNS name", family: "name" }] : [];
   const hosts = [...v4, ...named, ...v6];
   return hosts.length > 0 ? hosts : [{ address: "127.0.0.1", label: "This computer only", family: "ipv4" }];
 }

@@ -149,14 +149,14 @@ describe("lanHosts", () => {
   } as const;
 
   it("lists LAN IPv4, the mDNS name, then routable IPv6; never loopback or link-local", () => {
-    const hosts = lanHosts({ bindHost: "0.0.0.0", mdns: true, interfaces: structuredClone(interfaces) as never });
+    const hosts = lanHosts({ bindHost: "0.0.0.0", mdnsName: "hearth.local", interfaces: structuredClone(interfaces) as never });
     expect(hosts.map((h) => h.address)).toEqual(["192.168.1.20", "hearth.local", "fd00::20"]);
-    expect(lanHosts({ bindHost: "0.0.0.0", mdns: false, interfaces: structuredClone(interfaces) as never }).map((h) => h.address)).toEqual(["192.168.1.20", "fd00::20"]);
+    expect(lanHosts({ bindHost: "0.0.0.0", mdnsName: undefined, interfaces: structuredClone(interfaces) as never }).map((h) => h.address)).toEqual(["192.168.1.20", "fd00::20"]);
   });
 
   it("a bound address is the only one; the browser's host goes first", () => {
-    expect(lanHosts({ bindHost: "10.0.0.5", mdns: true })).toEqual([{ address: "10.0.0.5", label: "Hub address", family: "ipv4" }]);
-    const hosts = lanHosts({ bindHost: "::", mdns: true, interfaces: structuredClone(interfaces) as never });
+    expect(lanHosts({ bindHost: "10.0.0.5", mdnsName: "hearth.local" })).toEqual([{ address: "10.0.0.5", label: "Hub address", family: "ipv4" }]);
+    const hosts = lanHosts({ bindHost: "::", mdnsName: "hearth.local", interfaces: structuredClone(interfaces) as never });
     expect(preferHost(hosts, "hearth.local")[0]?.address).toBe("hearth.local");
     expect(preferHost(hosts, "[fd00::20]")[0]?.address).toBe("fd00::20");
     expect(preferHost(hosts, "example.com")).toEqual(hosts);

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DEFAULT_Z2M_BASE_TOPIC, firmwareSnippet, type PairingKind } from "@/devices/onboarding/firmware-snippets";
+import type { AclRule } from "@/devices/mqtt-acl/acl-rules";
+import { pairingAcl } from "@/devices/onboarding/pairing-acls";
 import { parseBaseTopic } from "@/devices/onboarding/z2m-bridge";
 import { HubError } from "../errors";
 import type { EventBus, MqttClientInfo } from "../event-bus";
@@ -39,7 +41,8 @@ export interface PairingServiceDeps {
   /** The broker's TCP and TLS ports, null when off; undefined when Hearth uses an external broker. */
   ports: () => { tcp: number | null; tls: number | null } | undefined;
   hosts: () => PairingHostView[];
-  createMqttUser: (input: { username: string; description: string }) => Promise<{ password: string }>;
+  /** `acl`: the kind's default access rules (devices/onboarding/pairing-acls.ts). */
+  createMqttUser: (input: { username: string; description: string; acl: AclRule[] }) => Promise<{ password: string }>;
   devices: () => DeviceView[];
   /** Who published the last message on a topic, when the broker knows (embedded broker only). */
   publisherOf: (topic: string) => Promise<{ username: string | null } | undefined>;
@@ -126,7 +129,8 @@ export class PairingService {
     const shortId = randomBytes(3).toString("hex");
     const username = `pair-${input.kind}-${shortId}`;
     const label = input.name?.trim().slice(0, 80);
-    const { password } = await this.#deps.createMqttUser({ username, description: `Add device wizard: ${label || input.kind}` });
+    const acl = pairingAcl({ kind: input.kind, discoveryPrefix: this.#deps.discoveryPrefix, username, deviceTopic: label || undefined, baseTopic: baseTopic ?? undefined });
+    const { password } = await this.#deps.createMqttUser({ username, description: `Add device wizard: ${label || input.kind}`, acl });
     const now = this.#now();
     const session: Session = { id: randomBytes(12).toString("base64url"), kind: input.kind, username, baseTopic, createdAt: now, expiresAt: now + SESSION_TTL_MS, connectedAt: null };
     this.#sessions.set(session.id, session);

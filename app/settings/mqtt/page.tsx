@@ -5,6 +5,7 @@ import { requireUser } from "../../_lib/current-user";
 import { AppShell } from "../../_components/app-shell";
 import { MqttUserManager } from "../../_components/mqtt-user-manager";
 import { listenerUrl, requestHost } from "../../_components/request-host";
+import "../../mqtt-acl.css";
 
 export const metadata: Metadata = { title: "MQTT users" };
 
@@ -37,6 +38,11 @@ export default async function MqttSettingsPage() {
       <p className="lead">
         <Link href="/settings/database" className="btn btn-secondary">
           Database and history
+        </Link>
+      </p>
+      <p className="lead">
+        <Link href="/settings/backups" className="btn btn-secondary">
+          Backups
         </Link>
       </p>
       {canManage ? (

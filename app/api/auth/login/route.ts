@@ -8,7 +8,7 @@ const body = z.object({ username: z.string().max(200), password: z.string().max(
 
 export const POST = publicRoute(async ({ api, req }) => {
   const { username, password } = await readJson(req, body);
-  const grant = await api.auth.login(username, password, req.headers.get("user-agent"));
+  const grant = await api.auth.login(username, password, req.headers.get("user-agent"), req.headers.get("x-hearth-peer-address"));
   const res = NextResponse.json({ user: grant.user });
   setSessionCookie(res, req, grant.sessionToken, grant.expiresAt);
   return res;

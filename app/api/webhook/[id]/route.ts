@@ -1,7 +1,8 @@
 // POST/PUT/GET/HEAD /api/webhook/<webhook_id> — fires the automations with that webhook trigger (HA-compatible;
-// no credentials, as in HA: the id is the secret; local_only rules answer only the home network)
+// no credentials, as in HA: the id is the secret; local_only rules answer only the home network; a body over 64 KiB is a 413)
 import { isIP } from "node:net";
 import { NextResponse } from "next/server";
+import { readLimitedText } from "@/server/http/body-limit";
 import { publicRoute } from "../../../_lib/route";
 
 const MAX_BYTES = 64 * 1024;
@@ -14,7 +15,7 @@ function isLocal(address: string | null): boolean {
 }
 
 const handler = publicRoute<{ id: string }>(async ({ api, req, params }) => {
-  const text = req.method === "GET" || req.method === "HEAD" ? "" : (await req.text()).slice(0, MAX_BYTES);
+  const text = req.method === "GET" || req.method === "HEAD" ? "" : await readLimitedText(req.body, MAX_BYTES);
   let json: unknown = null;
   try {
     json = text ? JSON.parse(text) : null;
