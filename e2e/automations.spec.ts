@@ -348,7 +348,7 @@ test.describe("with the browser in another time zone than the home", () => {
     expect(announcedDevice).toBeTruthy();
 
     const id = `names_${key}`;
-    const rule = `id: ${id}\nalias: Names ${key}\ntriggers:\n  - trigger: state\n    entity_id: ${entityId}\n    to: "on"\n  - trigger: availability\n    device_id: ${announcedDevice}\n    to: offline\nconditions:\n  - condition: state\n    entity_id: ${entityId}\n    state: "on"\nactions:\n  - delay: "00:10:00"\n`;
+    const rule = `id: ${id}\nalias: Names ${key}\ntriggers:\n  - trigger: state\n    entity_id: ${entityId}\n    to: "on"\n  - trigger: availability\n    device_id: "${announcedDevice}"\n    to: offline\nconditions:\n  - condition: state\n    entity_id: ${entityId}\n    state: "on"\nactions:\n  - delay: "00:10:00"\n`;
     const res = await page.request.post("/api/automations", { headers: { "Content-Type": "application/yaml" }, data: rule });
     expect(res.status()).toBe(201);
     created.push(id);
