@@ -1,3 +1,4 @@
+import { isRecord } from "./config-shapes";
 import { Composer, CST, type Document, isMap, isScalar, isSeq, Parser, parseDocument, visit, type Node, type YAMLSeq } from "yaml";
 
 /**
@@ -17,7 +18,6 @@ const SECTION_KEYS: Record<Section, readonly [string, string]> = {
   actions: ["actions", "action"],
 };
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Scalar = string | number | boolean | null;
 
 export type ReadResult = { ok: true; doc: RuleDocument } | { ok: false; error: string };
@@ -182,12 +182,7 @@ function indentsSequences(text: string): boolean {
   return indented || !flush;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function isScalarValue(v: unknown): v is Scalar {
   return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 }
-
-export type { Json };

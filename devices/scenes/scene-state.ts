@@ -1,3 +1,4 @@
+import { isEntityId } from "../automations/config-values";
 import { invalidSceneState } from "./reproduce-state";
 
 /** A state a scene sets: HA's State(entity_id, state, attributes) as a scene holds it. */
@@ -27,7 +28,6 @@ export interface ReproduceOptions {
 export type SceneStates = Record<string, SceneState>;
 
 /** HA's valid_entity_id: `<domain>.<object_id>`, lower case, digits and underscores, no `__`, no leading or trailing `_`. */
-const ENTITY_ID = /^(?!.+__)(?!_)[\da-z_]+(?<!_)\.(?!_)[\da-z_]+(?<!_)$/;
 
 export type ParsedSceneStates = { ok: true; states: SceneStates } | { ok: false; error: string };
 
@@ -42,7 +42,7 @@ export function parseSceneStates(input: unknown, field = "entities"): ParsedScen
   const problems: string[] = [];
   for (const [key, value] of Object.entries(input)) {
     const entityId = key.trim().toLowerCase();
-    if (!ENTITY_ID.test(entityId)) {
+    if (!isEntityId(entityId)) {
       problems.push(`${field}.${key}: not an entity id`);
       continue;
     }

@@ -200,10 +200,8 @@ export class AutomationEngine {
     if (!r.matched) return { fired: false, reason: r.reason };
     const runId = rule.fire(r.data, { context: newContext(userId, null, this.#deps.clock.now()) });
     if (!runId) throw new HubError("conflict", `automation ${id} did not start (its mode allows no more runs now)`);
-    // Conditions are checked as it fires: a near miss is known now, and the editor says so at once.
-    this.#traces.flush();
-    const stored = this.#store.trace(runId);
-    const trace = stored ? (JSON.parse(stored.trace) as RuleTrace) : undefined;
+    // Conditions are checked as it fires: a near miss is known now (its trace is still in the writer's buffer).
+    const trace = this.#traces.peek(runId) as RuleTrace | undefined;
     return { fired: true, run_id: runId, outcome: trace?.outcome ?? "running", summary: trace?.summary ?? "" };
   }
 

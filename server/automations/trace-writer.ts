@@ -39,6 +39,11 @@ export class TraceWriter {
   }
 
   /** Writes what waits; a failure is logged and the traces are dropped (they are a record, not state). */
+  /** A trace not yet written (or written last flush): what a run looks like right now, without a read. */
+  peek(runId: string): StoredTrace | undefined {
+    return this.#traces.get(runId);
+  }
+
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;

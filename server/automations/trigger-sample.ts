@@ -39,7 +39,11 @@ export function sampleTrigger(t: Trigger, idx: number, sample: TriggerSample, va
       if (!topicMatches(filter, topic)) return { matched: false, reason: `${topic} does not match the trigger's topic ${filter}` };
       const payload = sample.payload ?? (t.payload !== undefined && !t.valueTemplate ? ports.templates.renderText(t.payload, variables) : "");
       const r = mqttMessageMatch(t, base, topic, payload, t.qos, variables, ports.templates);
-      if ("reason" in r) return { matched: false, reason: r.reason };
+      if ("mismatch" in r) {
+        const { value, wanted, byTemplate } = r.mismatch;
+        if (value === undefined) return { matched: false, reason: "value_template failed on this payload" };
+        return { matched: false, reason: `${byTemplate ? "value_template gave" : "the payload is"} ${JSON.stringify(value)}, the trigger wants ${JSON.stringify(wanted)}` };
+      }
       return { matched: true, data: { ...r.data, description: r.data.description + by } };
     }
     case "state":

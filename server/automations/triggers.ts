@@ -279,11 +279,18 @@ export async function attachTrigger(t: Trigger, idx: number, variables: Record<s
   }
 }
 
+/** Why a message's payload did not match: what it (or its value_template) gave, and what the trigger wants. */
+export interface PayloadMismatch {
+  value: string | undefined;
+  wanted: string | undefined;
+  byTemplate: boolean;
+}
+
 /**
  * An MQTT message against an `mqtt` trigger whose topic already matched: the trigger's data, or why the payload
  * does not match (`payload` compared with the message, or with what `value_template` makes of it).
  */
-export function mqttMessageMatch(t: Extract<Trigger, { kind: "mqtt" }>, base: { id: string; idx: string }, topic: string, payload: string, qos: number, variables: Record<string, unknown>, templates: AutomationTemplates): { data: TriggerData } | { reason: string } {
+export function mqttMessageMatch(t: Extract<Trigger, { kind: "mqtt" }>, base: { id: string; idx: string }, topic: string, payload: string, qos: number, variables: Record<string, unknown>, templates: AutomationTemplates): { data: TriggerData } | { mismatch: PayloadMismatch } {
   let payloadJson: unknown;
   try {
     payloadJson = JSON.parse(payload);
@@ -294,8 +301,8 @@ export function mqttMessageMatch(t: Extract<Trigger, { kind: "mqtt" }>, base: { 
     const vars = { ...variables, value: payload, ...(payloadJson === undefined ? {} : { value_json: payloadJson }) };
     const value = t.valueTemplate ? safeText(() => templates.renderText(t.valueTemplate!, vars)) : payload;
     const wanted = safeText(() => templates.renderText(t.payload!, variables));
-    if (value === undefined) return { reason: "value_template failed on this payload" };
-    if (value !== wanted) return { reason: `${t.valueTemplate ? "value_template gave" : "the payload is"} ${JSON.stringify(value)}, the trigger wants ${JSON.stringify(wanted)}` };
+    // The words are left to whoever asks why (the editor's sample): this runs for every message on the topic.
+    if (value === undefined || value !== wanted) return { mismatch: { value, wanted, byTemplate: t.valueTemplate !== undefined } };
   }
   return { data: { ...base, platform: "mqtt", topic, payload, ...(payloadJson === undefined ? {} : { payload_json: payloadJson }), qos, description: `mqtt topic ${topic}` } };
 }

@@ -5,7 +5,7 @@ import { HubError } from "../errors";
 import { dataPaths } from "../paths";
 import { type BackupManifest, unpackBackup } from "./archive";
 import { loadStoreDir, storeIsLocked } from "./broker-store";
-import { PART } from "./snapshot";
+import { fileStamp, PART } from "./snapshot";
 
 export interface RestoreResult {
   manifest: BackupManifest;
@@ -14,7 +14,6 @@ export interface RestoreResult {
   brokerRecords: number;
 }
 
-const stamp = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
 
 /**
  * Restores a backup file into `dataDir`, all or nothing: refuses while a hub runs on it, checks the whole file
@@ -41,7 +40,7 @@ export async function restoreBackup(opts: {
   const database = parts.get(PART.database);
   if (!database) throw new HubError("invalid_input", "the backup has no database");
 
-  const staging = `${dataDir}.restore-${stamp(now())}`;
+  const staging = `${dataDir}.restore-${fileStamp(now())}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true, mode: 0o700 });
   let brokerRecords = 0;
@@ -63,8 +62,8 @@ export async function restoreBackup(opts: {
   }
   let previous: string | undefined;
   if (fs.existsSync(dataDir)) {
-    previous = `${dataDir}.before-restore-${stamp(now())}`;
-    for (let n = 2; fs.existsSync(previous); n++) previous = `${dataDir}.before-restore-${stamp(now())}-${n}`;
+    previous = `${dataDir}.before-restore-${fileStamp(now())}`;
+    for (let n = 2; fs.existsSync(previous); n++) previous = `${dataDir}.before-restore-${fileStamp(now())}-${n}`;
     try {
       fs.renameSync(dataDir, previous);
     } catch (err) {

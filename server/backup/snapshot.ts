@@ -66,6 +66,10 @@ function settingsOf(config: Config): Record<string, unknown> {
 
 /** A file name for a backup made at `at`: hearth-backup-2026-11-23T03-30-00Z.tar.gz(.enc). */
 export function backupFileName(at: number, encrypted: boolean): string {
-  const stamp = new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
-  return `hearth-backup-${stamp}.tar.gz${encrypted ? ".enc" : ""}`;
+  return `hearth-backup-${fileStamp(at)}.tar.gz${encrypted ? ".enc" : ""}`;
+}
+
+/** An instant as a file-name-safe UTC stamp: 2026-11-23T02-10-00Z. */
+export function fileStamp(at: number): string {
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
 }
