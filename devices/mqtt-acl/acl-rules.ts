@@ -96,9 +96,12 @@ export function mayWrite(acl: CompiledAcl, topic: string): boolean {
   return !anyMatches(acl.deny, levels) && anyMatches(acl.write, levels);
 }
 
-/** May a message on `topic` be delivered to this connection? Deny rules win; otherwise a read rule must match. */
-export function mayRead(acl: CompiledAcl, topic: string): boolean {
-  const levels = topic.split("/");
+/**
+ * May a message on `topic` be delivered to this connection? Deny rules win; otherwise a read rule must match.
+ * Takes the topic split when the caller checks one message for many subscribers.
+ */
+export function mayRead(acl: CompiledAcl, topic: string | readonly string[]): boolean {
+  const levels = typeof topic === "string" ? topic.split("/") : topic;
   return !anyMatches(acl.deny, levels) && anyMatches(acl.read, levels);
 }
 

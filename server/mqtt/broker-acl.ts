@@ -35,6 +35,8 @@ interface UserRules {
  */
 export class BrokerAcl {
   readonly #deps: BrokerAclDeps;
+  #lastTopic: string | undefined;
+  #lastLevels: readonly string[] = [];
   readonly #users = new Map<string, UserRules>();
   readonly #compiled = new WeakMap<Client, { version: number; acl: CompiledAcl | null }>();
   readonly #logged = new Map<string, { at: number; suppressed: number }>();
@@ -88,7 +90,13 @@ export class BrokerAcl {
   /** May a message on `topic` be delivered to this client (its subscription may predate a rule change)? */
   mayReceive(client: Client, username: string | null, topic: string): boolean {
     const acl = this.#aclOf(client, username);
-    return acl === null || mayRead(acl, topic);
+    if (acl === null) return true;
+    // aedes asks once per subscriber of the same message: split its topic once.
+    if (topic !== this.#lastTopic) {
+      this.#lastTopic = topic;
+      this.#lastLevels = topic.split("/");
+    }
+    return mayRead(acl, this.#lastLevels);
   }
 
   /** Logs a refusal, at most once per user, kind and window: a device retrying in a loop must not flood the log. */
