@@ -34,7 +34,7 @@ async function home(clock: ManualClock) {
   dev.on("message", (topic, payload) => {
     commands.push([topic, payload.toString()]);
     // The lamp confirms what it is told.
-    if (topic === "lamp/set") void dev.publishAsync("lamp/state", payload.toString(), { retain: true });
+    if (topic === "lamp/set") void dev.publishAsync("lamp/state", payload.toString(), { retain: true }).catch(() => undefined); // the client may end with this in flight
   });
   await dev.subscribeAsync(["lamp/set", "thermostat/+/set"]);
   const device = (id: string, name: string) => ({ identifiers: [id], name });

@@ -51,7 +51,7 @@ async function announceHome(client: MqttClient) {
   ];
   for (const [topic, config] of configs) await client.publishAsync(topic, JSON.stringify(config), { retain: true, qos: 1 });
   client.on("message", (topic, payload) => {
-    if (topic === "lb/lamp/set") void client.publishAsync("lb/lamp/state", payload.toString(), { qos: 1 });
+    if (topic === "lb/lamp/set") void client.publishAsync("lb/lamp/state", payload.toString(), { qos: 1 }).catch(() => undefined); // the client may end with this in flight
   });
   await client.subscribeAsync("lb/lamp/set", { qos: 1 });
 }
