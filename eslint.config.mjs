@@ -32,8 +32,8 @@ export default tseslint.config(
       // app/ reads the hub through one accessor; server/ is types only (STYLE §3.3).
       "@typescript-eslint/no-restricted-imports": restrict([
         {
-          // same-origin and body-limit are pure request checks (no state), tested in server/'s vitest run.
-          group: ["@/server/*", "!@/server/hub-slot", "!@/server/errors", "!@/server/hub-api", "!@/server/http", "@/server/http/*", "!@/server/http/same-origin", "!@/server/http/body-limit"],
+          // same-origin, body-limit and peer-address are pure request checks (no state), tested in server/'s vitest run.
+          group: ["@/server/*", "!@/server/hub-slot", "!@/server/errors", "!@/server/hub-api", "!@/server/http", "@/server/http/*", "!@/server/http/same-origin", "!@/server/http/body-limit", "!@/server/http/peer-address"],
           allowTypeImports: true,
           message: "app/ may import only types from server/ (plus hub-slot, errors and the pure request checks).",
         },

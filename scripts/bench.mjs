@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { automationsProgress, automationsRows, renderAutomationsDetails, runAutomations } from "./bench/automations.mjs";
+import { connections5kProgress, connections5kRows, renderConnections5kDetails, runConnections5k } from "./bench/connections-5k.mjs";
 import { discoveryProgress, runDiscovery } from "./bench/discovery.mjs";
 import { buildStamp, checkBuild, prepareHarness, SetupError } from "./bench/harness.mjs";
 import { historyProgress, runHistory } from "./bench/history.mjs";
@@ -13,7 +14,11 @@ import { HELP, parseOptions } from "./bench/options.mjs";
 import { installCleanup } from "./bench/processes.mjs";
 import { chooseRuns, fmt, renderMarkdown, summarize } from "./bench/report.mjs";
 import { runWithRetries, windowSeconds } from "./bench/run-scenario.mjs";
+import { renderSoakDetails, runSoak, soakProgress, soakRows } from "./bench/soak.mjs";
 import { runUi, uiProgress } from "./bench/ui.mjs";
+
+// Scenarios that run the whole hub once per round (no plain-aedes variant), each with its own runner.
+const WHOLE_HUB = { discovery: runDiscovery, ui: runUi, history: runHistory, automations: runAutomations, "connections-5k": runConnections5k, soak: runSoak };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "bench-results");
@@ -68,8 +73,10 @@ function describeEnv(harness, build) {
 function plan(opts) {
   const runs = [];
   for (const scenario of opts.scenarios) {
-    const variants = scenario === "discovery" || scenario === "ui" || scenario === "history" || scenario === "automations" ? ["hub"] : scenario === "connections" && opts.auth ? ["hub", "aedes", "hub-auth"] : ["hub", "aedes"];
-    for (let round = 1; round <= opts.rounds; round++) {
+    const variants = WHOLE_HUB[scenario] ? ["hub"] : scenario === "connections" && opts.auth ? ["hub", "aedes", "hub-auth"] : ["hub", "aedes"];
+    // A soak is one long round: its verdict is about growth over time, not a median over repeats.
+    const rounds = scenario === "soak" ? 1 : opts.rounds;
+    for (let round = 1; round <= rounds; round++) {
       const shift = (round - 1) % variants.length;
       for (const variant of [...variants.slice(shift), ...variants.slice(0, shift)]) runs.push({ scenario, round, variant });
     }
@@ -78,7 +85,7 @@ function plan(opts) {
 }
 
 function estimateSeconds(runs, opts) {
-  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 200 : 280) + opts.latencyDuration : r.scenario === "automations" ? opts.quietWait + (opts.quick ? 2 * 10 : 2 * 30) + 60 : opts.warmup + windowSeconds(opts, r.scenario) + 7);
+  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 200 : 280) + opts.latencyDuration : r.scenario === "automations" ? opts.quietWait + (opts.quick ? 2 * 10 : 2 * 30) + 60 : r.scenario === "connections-5k" ? opts.quietWait + 60 : r.scenario === "soak" ? opts.soakDuration + 60 : opts.warmup + windowSeconds(opts, r.scenario) + 7);
   // discovery: one preload (10,000 retained configs over MQTT) per bench run
   return runs.reduce((sum, r) => sum + each(r), runs.some((r) => r.scenario === "discovery") ? 45 : 0);
 }
@@ -94,8 +101,10 @@ function progressLine(done, total) {
       : r.scenario === "ui" ? uiProgress(r)
       : r.scenario === "history" ? historyProgress(r)
       : r.scenario === "automations" ? automationsProgress(r)
+      : r.scenario === "connections-5k" ? connections5kProgress(r)
+      : r.scenario === "soak" ? soakProgress(r)
       : `${f("delivered_per_s")} msg/s, loss ${f("loss_pct")} %`;
-    const cpu = r.scenario === "idle" || r.scenario === "discovery" || r.scenario === "ui" || r.scenario === "history" || r.scenario === "automations" ? "" : ` cpu gen/broker/other ${f("cpu_gen_pct")}/${f("cpu_broker_pct")}/${f("cpu_other_pct")} ${r.bound ?? ""}`;
+    const cpu = r.scenario === "idle" || r.scenario === "soak" || (WHOLE_HUB[r.scenario] && r.scenario !== "connections-5k") ? "" : ` cpu gen/broker/other ${f("cpu_gen_pct")}/${f("cpu_broker_pct")}/${f("cpu_other_pct")} ${r.bound ?? ""}`;
     const tail = `${r.noisy ? " NOISY" : ""}${r.ok === false ? ` ERROR ${(r.errors ?? []).join("; ")}` : ""}`;
     process.stderr.write(`  [${done()}/${total}] ${r.scenario} r${r.round} ${r.variant}${r.try ? ` try${r.try}` : ""}: ${main}${cpu}${tail}\n`);
   };
@@ -144,18 +153,23 @@ async function main() {
   for (const run of runs) {
     if (interrupted) break;
     done++;
-    attempts.push(...(run.scenario === "discovery" ? await runDiscovery(ctx, run.round) : run.scenario === "ui" ? await runUi(ctx, run.round) : run.scenario === "history" ? await runHistory(ctx, run.round) : run.scenario === "automations" ? await runAutomations(ctx, run.round) : await runWithRetries(ctx, run.scenario, run.variant, run.round)));
+    const runner = WHOLE_HUB[run.scenario];
+    attempts.push(...(runner ? await runner(ctx, run.round) : await runWithRetries(ctx, run.scenario, run.variant, run.round)));
   }
   if (interrupted) return;
   env.build_changed = buildStamp(root) !== stamp;
   const elapsedS = (Date.now() - t0) / 1000;
   const chosen = chooseRuns(attempts);
-  const rows = [...summarize(chosen, opts.scenarios), ...automationsRows(chosen)];
+  const rows = [...summarize(chosen, opts.scenarios), ...automationsRows(chosen), ...connections5kRows(chosen), ...soakRows(chosen)];
   const rendered = renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS });
   const { failed } = rendered;
-  // The automations section goes before the Flags, as report.mjs places the other scenarios' sections.
-  const automations = renderAutomationsDetails(chosen.filter((r) => r.scenario === "automations"));
-  const markdown = automations ? rendered.markdown.replace("\n## Flags\n", `\n${automations}\n\n## Flags\n`) : rendered.markdown;
+  // These sections go before the Flags, as report.mjs places the other scenarios' sections.
+  const sections = [
+    renderAutomationsDetails(chosen.filter((r) => r.scenario === "automations")),
+    renderConnections5kDetails(chosen.filter((r) => r.scenario === "connections-5k")),
+    renderSoakDetails(chosen.filter((r) => r.scenario === "soak")),
+  ].filter(Boolean);
+  const markdown = sections.length > 0 ? rendered.markdown.replace("\n## Flags\n", `\n${sections.join("\n\n")}\n\n## Flags\n`) : rendered.markdown;
   const base = outputPath(env.date.slice(0, 10));
   const json = { tool: "hearth-bench", env, options: opts, elapsed_s: Math.round(elapsedS), rows, failed_goals: failed.map((r) => `${r.scenario}: ${r.metric}`), attempts };
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);

@@ -1,7 +1,10 @@
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_CONNECTIONS_PER_USER, DEFAULT_MAX_PACKET_BYTES } from "./mqtt/broker-limits";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** MQTT's largest remaining length (four length bytes) [MQTT-2.2.3]. */
+const MQTT_MAX_REMAINING_LENGTH = 268_435_455;
 
 const port = (fallback: number) =>
   z
@@ -59,6 +62,8 @@ const envSchema = z.object({
   HEARTH_TLS_CERT: optionalText,
   HEARTH_TLS_KEY: optionalText,
   HEARTH_MQTT_ANONYMOUS: bool(false),
+  HEARTH_MQTT_MAX_PACKET_BYTES: integerIn(DEFAULT_MAX_PACKET_BYTES, 1024, MQTT_MAX_REMAINING_LENGTH, "a size in bytes"),
+  HEARTH_MQTT_MAX_CONNECTIONS_PER_USER: integerIn(DEFAULT_MAX_CONNECTIONS_PER_USER, 1, 1_000_000, "a number of connections"),
   HEARTH_MQTT_URL: optionalText.pipe(
     z
       .string()
@@ -100,6 +105,10 @@ export interface Config {
   readonly httpPort: number;
   readonly mqttPort: number;
   readonly mqttAnonymous: boolean;
+  /** Largest MQTT packet the embedded broker accepts (HEARTH_MQTT_MAX_PACKET_BYTES). */
+  readonly mqttMaxPacketBytes: number;
+  /** Connections one MQTT user may hold at once on the embedded broker (HEARTH_MQTT_MAX_CONNECTIONS_PER_USER). */
+  readonly mqttMaxConnectionsPerUser: number;
   readonly mqttUrl: string | undefined;
   readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined;
   readonly discoveryPrefix: string;
@@ -163,6 +172,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { dev?
     httpPort: e.HEARTH_HTTP_PORT,
     mqttPort: e.HEARTH_MQTT_PORT,
     mqttAnonymous: e.HEARTH_MQTT_ANONYMOUS,
+    mqttMaxPacketBytes: e.HEARTH_MQTT_MAX_PACKET_BYTES,
+    mqttMaxConnectionsPerUser: e.HEARTH_MQTT_MAX_CONNECTIONS_PER_USER,
     mqttUrl: e.HEARTH_MQTT_URL,
     tls,
     discoveryPrefix: e.HEARTH_DISCOVERY_PREFIX,

@@ -18,8 +18,12 @@ import type { Logger } from "./logger";
 import type { PairingApi } from "./pairing/pairing-views";
 import type { AclRule } from "@/devices/mqtt-acl/acl-rules";
 import type { NotificationsApi, PushApi } from "./notifications/notification-views";
+import type { CaCertificateView } from "./net/tls-files";
 
-export type Role = "owner" | "admin" | "user";
+export type { Role } from "@/devices/auth/access";
+import type { Role } from "@/devices/auth/access";
+import type { AccessScope } from "./auth/access-scope";
+import type { NewPerson, PersonPatch } from "./auth/account-service";
 export type UnitSystem = "metric" | "us_customary";
 
 export interface UserView {
@@ -28,6 +32,10 @@ export interface UserView {
   name: string;
   role: Role;
   createdAt: number;
+  /** The rooms this person sees and controls; null: every room. */
+  rooms: string[] | null;
+  /** Signs in only from the home network. */
+  local_only: boolean;
 }
 
 export interface ApiTokenView {
@@ -76,6 +84,8 @@ export interface SessionView {
   /** Epoch ms, to the request; null when not used since the hub started (kept in memory only). */
   last_used_at: number | null;
   user_agent: string | null;
+  /** The address it signed in from (the client a proxy on this machine named, else the TCP peer); null when unknown. */
+  client_address: string | null;
   /** The session making this request ("this device"). */
   current: boolean;
 }
@@ -445,6 +455,8 @@ export interface ServiceCallInput {
   userId: string | null;
   /** The caller's context (an automation run's): the change it causes carries it, so the logbook can say who. */
   context?: HaContext;
+  /** A room-limited caller's rights: only entities it sees, and no hub-wide services. Absent: full access. */
+  scope?: AccessScope;
 }
 
 export type { AutomationView, AutomationSaveInput, AutomationTrace, TriggerSample, ConditionResult };
@@ -456,16 +468,21 @@ export interface HubApi {
   status(): HubStatus;
   /** GET /api/config in Home Assistant's shape. */
   haConfig(): HaConfigView;
+  /** The local CA that `hearth tls self-signed` made in the data dir (public: phones download it to trust the hub), if any. */
+  tlsCa(): CaCertificateView | undefined;
   auth: {
     /** True until the first person exists: the web UI then shows onboarding. */
     needsOnboarding(): boolean;
     /** Creates the owner and names the home; only while no user exists. */
     onboard(input: OnboardingInput, userAgent: string | null): Promise<SessionGrant>;
-    /** `remoteAddress` only goes to the log when the username is locked out. */
+    /** `remoteAddress`: checked for a home-network-only person, kept with the session, logged on a lockout. */
     login(username: string, password: string, userAgent: string | null, remoteAddress?: string | null): Promise<SessionGrant>;
     logout(sessionToken: string): void;
-    /** The person behind a session cookie or bearer token, if it is valid. */
-    authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined;
+    /**
+     * The person behind a session cookie or bearer token, if it is valid. `clientAddress` (from a network request)
+     * makes a home-network-only person's credentials do nothing from elsewhere.
+     */
+    authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined; clientAddress?: string | null | undefined }): Principal | undefined;
     /** A short-lived token for the WebSocket API's auth message only (POST /api/auth/websocket-token). */
     /** A short-lived WebSocket token, bound to the principal's credential (logging out revokes it). */
     websocketToken(principal: Principal): WebSocketTokenView;
@@ -479,6 +496,15 @@ export interface HubApi {
     changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void>;
     /** Usernames locked out by failed logins right now (owners and admins). */
     lockouts(): LoginLockoutView[];
+  };
+  /** What a person may see and control (their rooms); every answer is yes for owners, admins and unlimited members. */
+  access(user: UserView): AccessScope;
+  /** The household (owners and admins): rights change at once, and a changed person's live connections reconnect with them. */
+  people: {
+    list(): UserView[];
+    add(by: UserView, input: NewPerson): Promise<UserView>;
+    update(by: UserView, userId: number, patch: PersonPatch): Promise<UserView>;
+    remove(by: UserView, userId: number): void;
   };
   tokens: {
     list(userId: number): ApiTokenView[];

@@ -2,6 +2,8 @@ import type { HubDatabase } from "@/db/open-database";
 import { DiscoveryFingerprints } from "@/db/queries/discovery";
 import { databaseSize } from "@/db/open-database";
 import { findHome, upsertHome } from "@/db/queries/accounts";
+import { canManage, isHomeNetworkAddress } from "@/devices/auth/access";
+import { accessScope, type PlacementLookup } from "./auth/access-scope";
 import { AccountService } from "./auth/account-service";
 import { MqttAclService, parseAclRules } from "./auth/mqtt-acl-service";
 import { SessionAdmin } from "./auth/session-admin";
@@ -22,6 +24,7 @@ import { WebSocketApi } from "./live/websocket-api";
 import { lanHosts } from "./pairing/lan-hosts";
 import { PairingService } from "./pairing/pairing-service";
 import type { TlsMaterial } from "./net/tls-material";
+import { readCaCertificate } from "./net/tls-files";
 import { dataPaths } from "./paths";
 import { DiscoveryService } from "./discovery/discovery-service";
 import { DeviceRegistry } from "./registry/device-registry";
@@ -38,6 +41,7 @@ import { Recorder } from "./history/recorder";
 import { RecorderPolicies } from "./history/recorder-policies";
 import { Retention } from "./history/retention";
 import { BackupService } from "./backup/backup-service";
+import { fileStamp } from "./backup/snapshot";
 import { backupRoutes } from "./backup/backup-routes";
 import { WalKeeper } from "./history/wal-checkpointer";
 import { AutomationEngine } from "./automations/automation-engine";
@@ -71,6 +75,8 @@ export interface HubDeps {
   httpListener?: () => ListenerView | undefined;
   /** The host name mDNS advertises (`hearth.local`), once announced; the "Add device" wizard offers it. */
   mdnsHost?: () => string | undefined;
+  /** Restarts the process's hub on a checked backup file (main.ts); without it the web UI cannot restore. */
+  restore?: ((file: string, passphrase: string | undefined) => void) | undefined;
   /** The automations' clock (tests drive a manual one; default the system clock). */
   clock?: Clock;
 }
@@ -166,6 +172,8 @@ export class Hub {
           tls: deps.tls,
           allowAnonymous: config.mqttAnonymous,
           protectedTopics: [this.birthTopic],
+          discoveryPrefix: config.discoveryPrefix,
+          limits: { maxPacketBytes: config.mqttMaxPacketBytes, maxConnectionsPerUser: config.mqttMaxConnectionsPerUser },
         },
         onCrash: (err) => deps.onFatal?.(err),
       });
@@ -307,12 +315,20 @@ export class Hub {
       log: log.child({ module: "websocket-api" }),
       api: this.api,
       bus: this.bus,
-      authenticate: (accessToken) => this.#authenticateWebSocket(accessToken),
+      authenticate: (accessToken, address) => this.#authenticateWebSocket(accessToken, address),
     });
   }
 
   get birthTopic(): string {
     return `${this.#deps.config.discoveryPrefix}/status`;
+  }
+
+  /** Room ids as a person's list takes them: each must exist (undefined and null pass through). */
+  #knownRooms(rooms: string[] | null | undefined): string[] | null | undefined {
+    if (!rooms) return rooms;
+    const unknown = rooms.filter((r) => !this.rooms.findRoom(r));
+    if (unknown.length > 0) throw new HubError("invalid_input", `rooms: no room ${unknown.join(", ")}`);
+    return [...new Set(rooms)];
   }
 
   #deviceOrThrow(deviceId: string) {
@@ -322,14 +338,26 @@ export class Hub {
   }
 
   /** The WebSocket auth phase takes a short-lived WebSocket token or a long-lived API token. */
-  #authenticateWebSocket(accessToken: string): Principal | undefined {
+  #authenticateWebSocket(accessToken: string, clientAddress: string | null): Principal | undefined {
     const issued = this.wsTokens.verify(accessToken);
     if (issued !== undefined) {
       const user = this.accounts.findUser(issued.userId);
-      if (!user) return undefined;
+      if (!user || (user.local_only && !isHomeNetworkAddress(clientAddress))) return undefined;
       return issued.credential === undefined ? { user, via: "token" } : { user, via: "token", credential: issued.credential };
     }
-    return this.accounts.authenticate({ bearerToken: accessToken });
+    return this.accounts.authenticate({ bearerToken: accessToken, clientAddress });
+  }
+
+  /** Where things are, for access scopes: read at each question, so a move changes who sees what at once. */
+  readonly #placement: PlacementLookup = {
+    roomOfEntity: (entityId) => this.rooms.roomOfEntity(entityId),
+    roomOfDevice: (deviceId) => this.registry.findDevice(deviceId)?.roomId ?? null,
+    entityIdsOfDevice: (deviceId) => this.registry.entitiesOfDevice(deviceId).flatMap((e) => (e.entityId ? [e.entityId] : [])),
+  };
+
+  /** A person's rights changed or they were removed: their live sockets reconnect (or fail) under the new ones. */
+  #rightsChanged(userId: number): void {
+    this.live.closeUser(userId);
   }
 
   /** A session ended or a token was revoked: its WebSocket tokens stop working and its sockets close now. */
@@ -390,7 +418,13 @@ export class Hub {
   routes(): Record<string, RequestHandler> {
     return {
       [EXPLORER_STREAM_PATH]: this.explorerStream.handle,
-      ...backupRoutes({ backups: this.backups, authenticate: (c) => this.accounts.authenticate(c), log: this.#deps.log.child({ module: "backup" }) }),
+      ...backupRoutes({
+        backups: this.backups,
+        authenticate: (c) => this.accounts.authenticate(c),
+        log: this.#deps.log.child({ module: "backup" }),
+        uploadPath: () => `${this.#deps.config.dataDir}.upload-${fileStamp(Date.now())}`,
+        restore: this.#deps.restore,
+      }),
     };
   }
 
@@ -483,6 +517,7 @@ export class Hub {
         };
       },
       status: () => this.status(),
+      tlsCa: () => readCaCertificate(dataPaths(this.#deps.config.dataDir).tls),
       haConfig: () => {
         const home = findHome(db);
         const metric = (home?.unitSystem ?? "metric") === "metric";
@@ -510,7 +545,7 @@ export class Hub {
         needsOnboarding: () => accounts.needsOnboarding(),
         onboard: (input, ua) => accounts.onboard(input, ua),
         login: (u, p, ua, remoteAddress) =>
-          accounts.login(u, p, ua).catch((err: unknown) => {
+          accounts.login(u, p, ua, remoteAddress ?? null).catch((err: unknown) => {
             if (isHubError(err) && err.code === "rate_limited") this.#deps.log.warn({ module: "auth", username: u.trim(), remoteAddress }, "login refused: username locked out");
             throw err;
           }),
@@ -534,6 +569,26 @@ export class Hub {
           this.#deps.log.info({ module: "auth", userId: principal.user.id, sessionsEnded: ended.length }, "password changed");
         },
         lockouts: () => accounts.lockouts(),
+      },
+      access: (user) => accessScope(user, this.#placement),
+      people: {
+        list: () => accounts.listUsers(),
+        add: async (by, input) => {
+          if (!canManage(by)) throw new HubError("forbidden", "only an owner or admin adds people");
+          if (input.role === "owner" || (input.role === "admin" && by.role !== "owner")) throw new HubError("forbidden", "only the owner makes someone an admin");
+          return accounts.addUser({ ...input, rooms: this.#knownRooms(input.rooms) });
+        },
+        update: async (by, userId, patch) => {
+          const updated = await accounts.updateUser(by, userId, { ...patch, rooms: this.#knownRooms(patch.rooms) });
+          this.#rightsChanged(userId);
+          this.#deps.log.info({ module: "auth", by: by.username, user: updated.username, role: updated.role, rooms: updated.rooms, localOnly: updated.local_only }, "person changed");
+          return updated;
+        },
+        remove: (by, userId) => {
+          const removed = accounts.removeUser(by, userId);
+          this.#rightsChanged(userId);
+          this.#deps.log.info({ module: "auth", by: by.username, user: removed.username }, "person removed");
+        },
       },
       tokens: {
         list: (userId) => accounts.listTokens(userId),
@@ -677,7 +732,10 @@ export class Hub {
         get: (roomId) => this.rooms.get(roomId),
         create: (input) => this.rooms.create(input),
         update: (roomId, patch) => this.rooms.update(roomId, patch),
-        remove: (roomId) => this.rooms.remove(roomId),
+        remove: (roomId) => {
+          this.rooms.remove(roomId);
+          for (const userId of accounts.forgetRoom(roomId)) this.#rightsChanged(userId);
+        },
         reorder: (roomIds) => this.rooms.reorder(roomIds),
       },
       mqtt: {

@@ -15,6 +15,7 @@ import { mdnsServices } from "./mdns/mdns-services";
 import { listenOrThrow } from "./net/listen";
 import { readTlsMaterial } from "./net/tls-material";
 import { dataPaths, migrationsFolder, projectRoot } from "./paths";
+import { restoreBackup } from "./backup/restore";
 
 const SHUTDOWN_TIMEOUT_MS = 5000;
 
@@ -27,11 +28,63 @@ async function main(): Promise<void> {
   ensureWritableDataDir(config);
   const paths = dataPaths(config.dataDir);
   const tls = readTlsMaterial(config);
-  const db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
+  let db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
 
   let httpListener: ListenerView | undefined;
   const mdns = new MdnsAdvertiser({ log: log.child({ module: "mdns" }), bindHost: config.host });
-  const hub = new Hub({ config, log, db, dbFile: paths.database, version, tls, httpListener: () => httpListener, mdnsHost: () => mdns.hostname(), onFatal: () => process.exit(1) });
+  let stopping = false;
+  let restoring = false;
+  const makeHub = () =>
+    new Hub({
+      config,
+      log,
+      db,
+      dbFile: paths.database,
+      version,
+      tls,
+      httpListener: () => httpListener,
+      mdnsHost: () => mdns.hostname(),
+      onFatal: () => process.exit(1),
+      restore: (file, passphrase) => void restoreInPlace(file, passphrase),
+    });
+  let hub = makeHub();
+  // The hub's own routes and upgrades, looked up on the hub of the moment (a restore from the web UI replaces it).
+  let routes = hub.routes();
+  let upgrades = hub.upgrades();
+
+  /**
+   * A restore from the web UI, in this process: the hub stops (its pages answer 503 meanwhile), the data dir is
+   * swapped all or nothing (restore.ts: the old one stays next to it), and a new hub starts on it. A failed
+   * restore starts the hub again on the data as it was.
+   */
+  async function restoreInPlace(file: string, passphrase: string | undefined): Promise<void> {
+    if (restoring || stopping) return;
+    restoring = true;
+    try {
+      publishHub(undefined);
+      await hub.stop();
+      db.$client.close();
+      try {
+        const done = await restoreBackup({ dataDir: config.dataDir, file: await fs.promises.readFile(file), passphrase });
+        log.warn({ created_at: done.manifest.created_at, previous: done.previous }, "backup restored; the hub starts on it");
+      } catch (err) {
+        log.error({ err }, "restore failed; the hub starts again on the data as it was");
+      } finally {
+        await fs.promises.rm(file, { force: true });
+      }
+      db = openDatabase({ file: paths.database, migrationsFolder: migrationsFolder() });
+      hub = makeHub();
+      routes = hub.routes();
+      upgrades = hub.upgrades();
+      await hub.start();
+      publishHub(hub.api);
+    } catch (err) {
+      log.fatal({ err }, "the hub could not start again after a restore");
+      process.exit(1);
+    } finally {
+      restoring = false;
+    }
+  }
   const app = next({ dev: config.dev, dir: root, hostname: config.host, port: config.httpPort, customServer: true, quiet: !config.dev });
   // The HTTP port is bound first, so a port in use fails before anything else starts; requests wait for Next.
   let ready: Promise<ReturnType<typeof app.getRequestHandler>> | undefined;
@@ -47,8 +100,8 @@ async function main(): Promise<void> {
       const handle = await ready;
       await handle(req, res);
     },
-    routes: hub.routes(),
-    upgrades: hub.upgrades(),
+    routes: delegate(() => routes),
+    upgrades: delegate(() => upgrades),
     rejectUnclaimedUpgrades: !config.dev,
     tls,
   });
@@ -62,7 +115,6 @@ async function main(): Promise<void> {
   mdns.start(mdnsServices(config, { version, hubId: hubId(db), httpPort, mqttListeners: hub.mqtt.listeners() }));
   log.info({ http: httpPort, mqtt: hub.mqtt.listeners(), dataDir: config.dataDir, version, dev: config.dev }, "hearth is running");
 
-  let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -93,6 +145,11 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** The same paths as `current()` has, each calling the handler `current()` has at the time of the call. */
+function delegate<H extends (...args: never[]) => unknown>(current: () => Record<string, H>): Record<string, H> {
+  return Object.fromEntries(Object.keys(current()).map((key) => [key, ((...args: Parameters<H>) => current()[key]!(...args)) as H]));
 }
 
 function loadConfigOrExit(): Config {

@@ -18,6 +18,8 @@ export function dataPaths(dataDir: string) {
     database: path.join(dataDir, "hearth.db"),
     broker: path.join(dataDir, "broker"),
     backups: path.join(dataDir, "backups"),
+    /** `hearth tls self-signed` writes its CA and server certificate here by default. */
+    tls: path.join(dataDir, "tls"),
   };
 }
 

@@ -1,16 +1,25 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { isLimited } from "@/devices/auth/access";
+import { currentPrincipal } from "../_lib/current-user";
 import { hub } from "../_lib/hub";
 import { FlameIcon } from "./icons";
 import { NavTabs } from "./nav-tabs";
 import { NotificationBell } from "./notifications/notification-bell";
 
-/** The signed-in frame: top bar with the home's name, main navigation (with the new-devices badge), the notifications bell, and the page. */
+/**
+ * The signed-in frame: top bar with the home's name, main navigation (with the new-devices badge), the
+ * notifications bell, and the page. A room-limited member gets the dashboard and their profile only; a wall
+ * tablet gets the dashboard alone, with nothing to navigate to.
+ */
 export async function AppShell({ homeName, children }: { homeName: string; children: ReactNode }) {
   const api = await hub();
-  const inbox = api.devices.list().filter((d) => d.room_id === null).length;
+  const user = (await currentPrincipal(api))?.user;
+  const limited = user !== undefined && isLimited(user);
+  const kiosk = user?.role === "kiosk";
+  const inbox = limited ? 0 : api.devices.list().filter((d) => d.room_id === null).length;
   return (
-    <div className="shell">
+    <div className={kiosk ? "shell shell-kiosk" : "shell"}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -25,8 +34,8 @@ export async function AppShell({ homeName, children }: { homeName: string; child
               <span className="brand-app">Hearth</span>
             </span>
           </Link>
-          <NavTabs inboxCount={inbox} />
-          <NotificationBell activeCount={api.notifications.activeCount()} />
+          {!kiosk && <NavTabs inboxCount={inbox} tabs={!limited} />}
+          {!limited && <NotificationBell activeCount={api.notifications.activeCount()} />}
         </div>
       </header>
       <main id="main" className="page" tabIndex={-1}>

@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { callApi } from "./api-client";
 import { formatDateTime } from "./format";
+import { BackupRestore } from "./backup-restore";
 import { TextField } from "./text-field";
 
 interface BackupFile {
@@ -109,8 +110,9 @@ export function BackupPanel({ timeZone }: { timeZone: string }) {
           ))}
         </ul>
       )}
-      <p className="muted">
-        To restore, stop the hub and run <code>npm run hearth -- restore FILE</code>. The current data is kept next to it.
+      <BackupRestore />
+      <p className="muted small">
+        Or with the hub stopped: <code>npm run hearth -- restore FILE</code>.
       </p>
     </div>
   );

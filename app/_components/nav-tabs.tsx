@@ -24,11 +24,12 @@ const TABS: Tab[] = [
  * The main navigation: five tabs (a bottom tab bar on phones, within thumb reach; inline in the top bar on wider
  * screens) and the profile as a round button that stays in the top bar, as six labelled tabs do not fit 360 px.
  */
-export function NavTabs({ inboxCount = 0 }: { inboxCount?: number }) {
+export function NavTabs({ inboxCount = 0, tabs = true }: { inboxCount?: number; tabs?: boolean }) {
   const path = usePathname();
   const onProfile = path.startsWith("/profile");
   return (
     <nav className="main-nav" aria-label="Main">
+      {tabs && (
       <div className="tabs">
         <ul>
           {TABS.map((tab) => {
@@ -52,6 +53,7 @@ export function NavTabs({ inboxCount = 0 }: { inboxCount?: number }) {
           })}
         </ul>
       </div>
+      )}
       <Link href="/profile" className="profile-link" aria-current={onProfile ? "page" : undefined} title="Profile">
         <PersonIcon />
         <span className="visually-hidden">Profile</span>

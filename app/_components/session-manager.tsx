@@ -55,7 +55,8 @@ export function SessionManager({ initial, renderedAt, timeZone }: { initial: Ses
                 {deviceName(s.user_agent)} {s.current && <span className="pill">This device</span>}
               </span>
               <span className="item-meta">
-                Signed in {formatDate(s.created_at, timeZone)} ·{" "}
+                Signed in {formatDate(s.created_at, timeZone)}
+                {s.client_address && ` from ${s.client_address}`} ·{" "}
                 {s.last_used_at ? `last used ${formatRelative(s.last_used_at, now, timeZone)}` : "not used since the hub started"}
               </span>
             </div>

@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import "server-only";
 import type { HubApi, Principal } from "@/server/hub-api";
 import type { EditorCatalog } from "../_components/automations/visual/field-input";
@@ -20,5 +21,5 @@ export function editorCatalog(api: HubApi, principal: Principal): EditorCatalog 
     .map((r) => ({ id: r.room_id, name: r.name }))
     .sort(byName);
   const services = api.services.list().flatMap((d) => Object.keys(d.services).map((s) => `${d.domain}.${s}`)).sort();
-  return { entities, devices, rooms, services, topics: principal.user.role !== "user" };
+  return { entities, devices, rooms, services, topics: canManage(principal.user) };
 }

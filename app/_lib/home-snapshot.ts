@@ -1,5 +1,5 @@
 import "server-only";
-import type { DeviceView, EntityView, HaState, HubApi, RoomView } from "@/server/hub-api";
+import type { DeviceView, EntityView, HaState, HubApi, RoomView, UserView } from "@/server/hub-api";
 
 /** One entity as dashboards place it (plain JSON for client components). */
 export interface EntityItem {
@@ -64,18 +64,24 @@ export function toDeviceItem(d: DeviceView): DeviceItem {
   };
 }
 
-/** Rooms, devices and entities of the home, with the home's name, time zone and temperature unit. */
-export function readHome(api: HubApi): HomeSnapshot {
+/**
+ * Rooms, devices and entities of the home, with the home's name, time zone and temperature unit; for a
+ * room-limited person (`user`), only their rooms and what is placed in them.
+ */
+export function readHome(api: HubApi, user?: UserView): HomeSnapshot {
   const home = api.home();
-  const deviceViews = api.devices.list();
+  const scope = user ? api.access(user) : undefined;
+  const limited = scope?.limited ? scope : undefined;
+  const deviceViews = limited ? api.devices.list().filter((d) => limited.seesDevice(d.id)) : api.devices.list();
   const byId = new Map(deviceViews.map((d) => [d.id, d]));
+  const entities = limited ? api.entities.list().filter((e) => limited.seesEntity(e.entity_id)) : api.entities.list();
   return {
     homeName: home?.locationName ?? "Hearth",
     timeZone: home?.timeZone ?? "UTC",
     temperatureUnit: home?.unitSystem === "us_customary" ? "°F" : "°C",
-    rooms: api.rooms.list(),
+    rooms: limited ? api.rooms.list().filter((r) => limited.seesRoom(r.room_id)) : api.rooms.list(),
     devices: deviceViews.map(toDeviceItem),
-    entities: api.entities.list().map((e) => toEntityItem(e, e.device_id ? byId.get(e.device_id) : undefined)),
+    entities: entities.map((e) => toEntityItem(e, e.device_id ? byId.get(e.device_id) : undefined)),
     renderedAt: Date.now(),
   };
 }

@@ -5,6 +5,8 @@ import { HTTP_STATUS_BY_CODE, HubError, formatIssues, isHubError, type HubErrorC
 import type { HubApi, Principal } from "@/server/hub-api";
 import { readLimitedText } from "@/server/http/body-limit";
 import { isCrossSiteRequest } from "@/server/http/same-origin";
+import { PEER_HEADER } from "@/server/http/peer-address";
+import { clientAddress, isLimited, LIMITED_MESSAGE } from "@/devices/auth/access";
 import { hub } from "./hub";
 import { SESSION_COOKIE } from "./session-cookie";
 
@@ -28,12 +30,18 @@ export function errorResponse(code: HubErrorCode, message: string, status = HTTP
   return NextResponse.json({ error: { code, message, ...details } }, { status, headers: { "Cache-Control": "no-store" } });
 }
 
+/** Where the request came from: the TCP peer the custom server saw, or the client a proxy on this machine names. */
+export function requestClientAddress(headers: Headers): string | null {
+  return clientAddress(headers.get(PEER_HEADER), headers.get("x-forwarded-for"));
+}
+
 function principalOf(api: HubApi, req: NextRequest): Principal | undefined {
   const header = req.headers.get("authorization");
   const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (header) return bearer ? api.auth.authenticate({ bearerToken: bearer }) : undefined;
+  const address = requestClientAddress(req.headers);
+  if (header) return bearer ? api.auth.authenticate({ bearerToken: bearer, clientAddress: address }) : undefined;
   const cookie = req.cookies.get(SESSION_COOKIE)?.value;
-  return cookie ? api.auth.authenticate({ sessionToken: cookie }) : undefined;
+  return cookie ? api.auth.authenticate({ sessionToken: cookie, clientAddress: address }) : undefined;
 }
 
 // A cookie rides along on cross-site requests; a state-changing one must come from our own origin.
@@ -48,15 +56,20 @@ function isCrossSite(req: NextRequest): boolean {
   });
 }
 
-function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Handler<C>) {
+/** Who may call a route: anyone, anyone signed in with full access, or also a room-limited person (the route filters). */
+type Audience = "public" | "full" | "limited";
+
+function wrap<P, C extends RouteContext<P>>(audience: Audience, handler: Handler<C>) {
   return async (req: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     let api: HubApi | undefined;
     try {
       api = await hub();
       const principal = principalOf(api, req);
-      if (authRequired) {
+      if (audience !== "public") {
         if (!principal) return errorResponse("unauthorized", "authentication required: a session cookie or a Bearer token");
         if (principal.via === "session" && isCrossSite(req)) return errorResponse("cross_origin", "cross-site request refused: a signed-in change must come from the hub's own pages (or use a Bearer token)");
+        // Deny by default: only routes written to filter by rooms serve a room-limited person or a kiosk.
+        if (audience === "full" && isLimited(principal.user)) return errorResponse("forbidden", LIMITED_MESSAGE);
       }
       const params = await context.params;
       const result = await handler({ api, req, params, principal } as C);
@@ -71,13 +84,20 @@ function wrap<P, C extends RouteContext<P>>(authRequired: boolean, handler: Hand
   };
 }
 
-/** A route that needs a signed-in person or a token. */
+/** A route that needs a signed-in person or a token with access to the whole home (not room-limited). */
 export const authedRoute = <P = Record<string, never>>(handler: Handler<AuthedRouteContext<P>>) =>
-  wrap<P, AuthedRouteContext<P>>(true, handler);
+  wrap<P, AuthedRouteContext<P>>("full", handler);
+
+/**
+ * A route a room-limited person or a kiosk may call too: it must answer only what `api.access(principal.user)`
+ * lets them see (filter lists, 404 what is outside, pass the scope to services).
+ */
+export const scopedRoute = <P = Record<string, never>>(handler: Handler<AuthedRouteContext<P>>) =>
+  wrap<P, AuthedRouteContext<P>>("limited", handler);
 
 /** A route anyone may call (health, onboarding, login). */
 export const publicRoute = <P = Record<string, never>>(handler: Handler<RouteContext<P>>) =>
-  wrap<P, RouteContext<P>>(false, handler);
+  wrap<P, RouteContext<P>>("public", handler);
 
 /** Reads a JSON body with a size limit and validates it; bad input is a 400/413 with a clear message. */
 export async function readJson<T>(req: NextRequest, schema: z.ZodType<T>, maxBytes = MAX_BODY_BYTES): Promise<T> {

@@ -1,4 +1,4 @@
 // GET /api/ — HA-compatible liveness check for authenticated clients
-import { authedRoute } from "../_lib/route";
+import { scopedRoute } from "../_lib/route";
 
-export const GET = authedRoute(() => ({ message: "API running." }));
+export const GET = scopedRoute(() => ({ message: "API running." }));

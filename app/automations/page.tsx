@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "../_lib/current-user";
@@ -24,13 +25,13 @@ export default async function AutomationsPage() {
             <h1 className="page-title">Automations</h1>
             <p className="muted">Rules that act on their own when something happens.</p>
           </div>
-          {principal.user.role !== "user" && (
+          {canManage(principal.user) && (
             <Link className="btn btn-primary" href="/automations/new">
               New automation
             </Link>
           )}
         </div>
-        <HomeLocationForm latitude={home?.latitude ?? null} longitude={home?.longitude ?? null} canEdit={principal.user.role !== "user"} />
+        <HomeLocationForm latitude={home?.latitude ?? null} longitude={home?.longitude ?? null} canEdit={canManage(principal.user)} />
         <AutomationList items={items} renderedAt={Date.now()} timeZone={home?.timeZone ?? "UTC"} />
       </div>
     </AppShell>

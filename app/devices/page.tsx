@@ -1,3 +1,4 @@
+import { canManage as mayManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -30,7 +31,7 @@ function DeviceRow({ device, picker }: { device: DeviceItem; picker?: ReactNode 
 export default async function DevicesPage() {
   const { api, principal } = await requireUser("/devices");
   const snapshot = readHome(api);
-  const canManage = principal.user.role !== "user";
+  const canManage = mayManage(principal.user);
   const inbox = snapshot.devices.filter((d) => d.room_id === null);
   return (
     <AppShell homeName={snapshot.homeName}>

@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import { requireUser } from "../_lib/current-user";
 import { AppShell } from "../_components/app-shell";
@@ -23,7 +24,7 @@ export default async function NotificationsPage() {
       </div>
       <div className="stack">
         <NotificationInbox initial={api.notifications.list()} timeZone={timeZone} renderedAt={renderedAt} />
-        <PhonePush phones={api.push.list()} userId={String(principal.user.id)} isAdmin={principal.user.role !== "user"} timeZone={timeZone} renderedAt={renderedAt} />
+        <PhonePush phones={api.push.list()} userId={String(principal.user.id)} isAdmin={canManage(principal.user)} timeZone={timeZone} renderedAt={renderedAt} />
       </div>
     </AppShell>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ROLE_LABEL } from "@/devices/auth/access";
 import { requireUser } from "../_lib/current-user";
 import { AppShell } from "../_components/app-shell";
 import { formatDate } from "../_components/format";
@@ -9,7 +10,6 @@ import { TokenManager } from "../_components/token-manager";
 
 export const metadata: Metadata = { title: "Profile" };
 
-const ROLE_LABEL = { owner: "Owner", admin: "Admin", user: "User" } as const;
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -17,7 +17,7 @@ function initials(name: string): string {
 }
 
 export default async function ProfilePage() {
-  const { api, principal } = await requireUser("/profile");
+  const { api, principal } = await requireUser("/profile", "member");
   const { user } = principal;
   const home = api.home();
   const timeZone = home?.timeZone ?? "UTC";
@@ -33,6 +33,12 @@ export default async function ProfilePage() {
           <p className="muted">
             @{user.username} · <span className="pill">{ROLE_LABEL[user.role]}</span>
           </p>
+          {user.rooms !== null && (
+            <p className="muted small">
+              Sees {user.rooms.length === 0 ? "no rooms yet" : api.rooms.list().filter((r) => user.rooms?.includes(r.room_id)).map((r) => r.name).join(", ")}
+            </p>
+          )}
+          {user.local_only && <p className="muted small">Signs in only from the home network</p>}
           <p className="muted small">Member since {formatDate(user.createdAt, timeZone)}</p>
         </div>
         <div className="profile-actions">

@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "../_lib/current-user";
@@ -17,7 +18,7 @@ export default async function RoomsPage() {
       </nav>
       <h1 className="page-title">Rooms</h1>
       <p className="muted lead">The home view shows rooms in this order. Place devices in rooms from the <Link href="/devices">devices</Link> page.</p>
-      <RoomManager initialRooms={api.rooms.list()} canManage={principal.user.role !== "user"} />
+      <RoomManager initialRooms={api.rooms.list()} canManage={canManage(principal.user)} />
     </AppShell>
   );
 }

@@ -2,7 +2,8 @@ import { and, asc, count, desc, eq, gt, lt, ne, sql } from "drizzle-orm";
 import type { Queryable as HubDatabase } from "../open-database";
 import { apiTokens, home, mqttUsers, sessions, users } from "../schema";
 
-export type Role = "owner" | "admin" | "user";
+import type { Role } from "@/devices/auth/access";
+export type { Role };
 
 export interface User {
   id: number;
@@ -10,6 +11,8 @@ export interface User {
   name: string;
   role: Role;
   createdAt: number;
+  rooms: string[] | null;
+  localOnly: boolean;
 }
 
 export interface UserWithHash extends User {
@@ -48,6 +51,8 @@ const userColumns = {
   name: users.name,
   role: users.role,
   createdAt: users.createdAt,
+  rooms: users.rooms,
+  localOnly: users.localOnly,
 };
 
 export function countUsers(db: HubDatabase): number {
@@ -68,14 +73,24 @@ export function findUserById(db: HubDatabase, id: number): User | undefined {
 
 export function insertUser(
   db: HubDatabase,
-  u: { username: string; name: string; role: Role; passwordHash: string; createdAt: number },
+  u: { username: string; name: string; role: Role; passwordHash: string; createdAt: number; rooms?: string[] | null; localOnly?: boolean },
 ): User {
   return db.insert(users).values(u).returning(userColumns).get();
 }
 
+/** Changes a person's name, role, rooms or home-network flag; answers the new record, undefined when gone. */
+export function updateUser(db: HubDatabase, id: number, patch: Partial<Pick<User, "name" | "role" | "rooms" | "localOnly">>): User | undefined {
+  if (Object.keys(patch).length === 0) return findUserById(db, id);
+  return db.update(users).set(patch).where(eq(users.id, id)).returning(userColumns).get();
+}
+
+export function deleteUser(db: HubDatabase, id: number): boolean {
+  return db.delete(users).where(eq(users.id, id)).run().changes > 0;
+}
+
 export function insertSession(
   db: HubDatabase,
-  s: { tokenHash: string; userId: number; createdAt: number; expiresAt: number; userAgent: string | null },
+  s: { tokenHash: string; userId: number; createdAt: number; expiresAt: number; userAgent: string | null; clientAddress?: string | null },
 ): void {
   db.insert(sessions).values(s).run();
 }
@@ -99,12 +114,13 @@ export interface SessionRow {
   createdAt: number;
   expiresAt: number;
   userAgent: string | null;
+  clientAddress: string | null;
 }
 
 /** A person's live sessions, newest first. */
 export function listSessions(db: HubDatabase, userId: number, now: number): SessionRow[] {
   return db
-    .select({ id: sessions.id, tokenHash: sessions.tokenHash, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, userAgent: sessions.userAgent })
+    .select({ id: sessions.id, tokenHash: sessions.tokenHash, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, userAgent: sessions.userAgent, clientAddress: sessions.clientAddress })
     .from(sessions)
     .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
     .orderBy(desc(sessions.createdAt), desc(sessions.id))

@@ -5,9 +5,13 @@ export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   username: text("username").notNull().unique(),
   name: text("name").notNull(),
-  role: text("role", { enum: ["owner", "admin", "user"] }).notNull(),
+  role: text("role", { enum: ["owner", "admin", "user", "kiosk"] }).notNull(),
   passwordHash: text("password_hash").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** The rooms a person may see and control (JSON array of room ids); null: every room. */
+  rooms: text("rooms", { mode: "json" }).$type<string[]>(),
+  /** Signs in only from the home network (private, loopback and link-local addresses). */
+  localOnly: integer("local_only", { mode: "boolean" }).notNull().default(false),
 });
 
 export const sessions = sqliteTable(
@@ -21,6 +25,8 @@ export const sessions = sqliteTable(
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
     userAgent: text("user_agent"),
+    /** The address the session signed in from. */
+    clientAddress: text("client_address"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

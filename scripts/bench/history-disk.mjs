@@ -19,13 +19,17 @@ const READY_TIMEOUT_MS = 90_000;
 const COMMIT_MS = 1000;
 
 
-/** The production hub on `dataDir` (kept after it stops, unlike brokers.mjs's): anonymous MQTT, free ports. */
-export async function startHub(root, dataDir) {
+/**
+ * The production hub on `dataDir` (kept after it stops, unlike brokers.mjs's): anonymous MQTT, free ports.
+ * `env` adds variables, `nodeFlags` node options (e.g. a preload), `onLine` sees the hub's stdout lines.
+ */
+export async function startHub(root, dataDir, { env = {}, nodeFlags = [], onLine } = {}) {
   for (let attempt = 1; attempt <= 3; attempt++) {
     const httpPort = await freePort();
     const mqttPort = await freePort();
-    const proc = spawnTracked(process.execPath, [...HUB_NODE_FLAGS, "dist/server.js"], {
+    const proc = spawnTracked(process.execPath, [...HUB_NODE_FLAGS, ...nodeFlags, "dist/server.js"], {
       cwd: root,
+      onLine,
       env: cleanEnv({
         HEARTH_DATA_DIR: dataDir,
         HEARTH_HOST: "127.0.0.1",
@@ -34,6 +38,7 @@ export async function startHub(root, dataDir) {
         HEARTH_MQTT_ANONYMOUS: "true",
         HEARTH_MDNS: "false",
         HEARTH_LOG_LEVEL: "warn",
+        ...env,
       }),
     });
     const ready = await waitForHealth(proc, httpPort, READY_TIMEOUT_MS);

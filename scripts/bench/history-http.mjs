@@ -17,7 +17,7 @@ const CLI_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
 /** `node dist/cli.js ARGS` on the data dir; answers its stdout. */
-async function cli(root, dataDir, args, stdin) {
+export async function cli(root, dataDir, args, stdin) {
   const proc = spawnTracked(process.execPath, ["dist/cli.js", ...args], { cwd: root, env: cleanEnv({ HEARTH_DATA_DIR: dataDir, HEARTH_LOG_LEVEL: "warn" }), stdin: "pipe" });
   let out = "";
   proc.child.stdout.on("data", (text) => (out += text));

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui", "history", "automations"];
+export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui", "history", "automations", "connections-5k", "soak"];
 
 export const HELP = `usage: npm run bench -- [options]
 
@@ -13,7 +13,8 @@ options
   --quick            smoke run: 1 round, 5 s windows, no repeats of noisy runs (~4 min)
   --rounds N         rounds per scenario and broker (default 3)
   --scenarios a,b    subset of: ${SCENARIOS.join(", ")} (default all)
-  --duration S       measured window per run in seconds (default 10; latency gets twice that)
+  --duration S       measured window per run in seconds (default 10; latency gets twice that); when given, also
+                     the soak's length (default 600, --quick 60)
   --quiet-wait S     per run, wait up to S s for other processes to go quiet (default 30; --quick 10)
   --retries N        repeat a noisy run up to N times (default 1; --quick 0)
   --no-auth          skip the connections run against the hub with MQTT credentials
@@ -51,7 +52,21 @@ mqtt in -> switch -> mqtt out against the same loaded broker in the same run; th
 the registry Node-RED is reported as not measured. Run only it: npm run bench -- --scenarios automations --quick
 (scripts/bench/automations*.mjs|ts; ~1.5 min, 3 with the default 30 s windows).
 
-Default: ~35-40 min on a 2-core box (ui ~5 of them, history ~13). Loopback only, free ports picked at run time.`;
+connections-5k (issue 7): 5,000 simulated devices (BENCH_CONNECTIONS_DEVICES) on the shipped hub's broker over loopback
+TCP, keep-alive 60 s, one subscription each, from 2 child processes (raw mqtt-packet; BENCH_CONNECTIONS_PROCS): connect
+rate to the last SUBACK, hub RSS before/after and per connection, hub CPU % (all threads) while they idle (--quick 10 s,
+else 20 s), and a command published by the hub (POST /api/mqtt/publish) reaching a random sample of devices. Anonymous
+MQTT (no argon2 per CONNECT). Run only it: npm run bench -- --scenarios connections-5k --quick (scripts/bench/connections*).
+
+soak (issue 7): the shipped hub under npm run simulate (100 device connections = 20 homes, one state message/s each;
+BENCH_SOAK_DEVICES) plus a burst of 2,000 messages in one second every minute (every duration/3 when shorter than 3 min)
+for 600 s (--duration; --quick 60) after a warm-up: hub RSS and main-thread event-loop delay (monitorEventLoopDelay via a
+preload, --import scripts/bench/soak-eld.mjs) and GET /api/health latency every 5 s, linear-regression slopes, and a
+verdict (RSS "no growth" when its slope is at most 1 MiB/min). One round whatever --rounds says. Samples go into the
+JSON. Run only it:
+npm run bench -- --scenarios soak --duration 60 (scripts/bench/soak*).
+
+Default: ~50-55 min (soak 11 of them) on a 2-core box (ui ~5 of them, history ~13). Loopback only, free ports picked at run time.`;
 
 /** Parses argv into the bench's settings; throws with a one-line message on a bad option. */
 export function parseOptions(argv) {
@@ -87,7 +102,7 @@ export function parseOptions(argv) {
   if (unknown.length > 0 || scenarios.length === 0) {
     throw new Error(`--scenarios: unknown ${unknown.join(", ") || "(empty)"}; choose from ${SCENARIOS.join(", ")}`);
   }
-  const duration = num("duration", quick ? 5 : 10, 1, 300);
+  const duration = num("duration", quick ? 5 : 10, 1, 3600);
   return {
     help: values.help,
     quick,
@@ -95,6 +110,7 @@ export function parseOptions(argv) {
     scenarios: SCENARIOS.filter((s) => scenarios.includes(s)),
     duration,
     latencyDuration: duration * 2,
+    soakDuration: values.duration !== undefined ? duration : quick ? 60 : 600,
     warmup: 2,
     idleSeconds: 10,
     quietWait: num("quiet-wait", quick ? 10 : 30, 0, 600),

@@ -85,7 +85,8 @@ export function chooseRuns(attempts) {
   return [...groups.values()].map((g) => g.filter((r) => !r.noisy && r.ok !== false).at(-1) ?? g.at(-1));
 }
 
-function stats(runs, key, scale) {
+/** Median, min and max of `key` over runs (scaled), or null when no run has it. */
+export function stats(runs, key, scale) {
   const values = runs.map((r) => r[key]).filter((v) => typeof v === "number" && Number.isFinite(v)).map(scale ?? ((v) => v));
   if (values.length === 0) return null;
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { HubDatabase } from "@/db/open-database";
 import * as q from "@/db/queries/accounts";
+import { canManage, isHomeNetworkAddress, ROLES } from "@/devices/auth/access";
 import { HubError, formatIssues } from "../errors";
 import type { ApiTokenView, LoginLockoutView, OnboardingInput, Principal, Role, SessionGrant, UserView } from "../hub-api";
 import { generatePassword, generateSecret, hashPassword, hashSecret, verifyPassword } from "./secrets";
@@ -114,18 +115,81 @@ export class AccountService {
     return this.#startSession(user, userAgent);
   }
 
-  /** Creates a person; the first one is the owner whatever role is asked for. */
-  async addUser(input: { username: string; name?: string | undefined; role?: Role | undefined; password: string }): Promise<UserView> {
+  /** Creates a person; the first one is the owner whatever role is asked for. Owners and admins see every room. */
+  async addUser(input: NewPerson): Promise<UserView> {
     const username = parseOrThrow(usernameSchema, input.username);
     const password = parseOrThrow(passwordSchema, input.password);
     const name = parseOrThrow(displayNameSchema, input.name ?? username);
     if (q.findUserByUsername(this.#db, username)) throw new HubError("conflict", `user "${username}" already exists`);
     const passwordHash = await hashPassword(password);
     const role: Role = q.countUsers(this.#db) === 0 ? "owner" : (input.role ?? "user");
-    return q.insertUser(this.#db, { username, name, role, passwordHash, createdAt: this.#now() });
+    const rooms = canManage({ role }) ? null : (input.rooms ?? null);
+    return toUserView(q.insertUser(this.#db, { username, name, role, passwordHash, createdAt: this.#now(), rooms, localOnly: input.localOnly ?? false }));
   }
 
-  async login(username: string, password: string, userAgent: string | null): Promise<SessionGrant> {
+  listUsers(): UserView[] {
+    return q.listUsers(this.#db).map(toUserView);
+  }
+
+  /**
+   * Changes another person's name, role, rooms or home-network flag, or sets a new password for them, as `by`.
+   * The owner stays the owner; only the owner hands out or takes away admin; nobody changes their own rights
+   * (so nobody locks themselves out). Owners and admins always see every room.
+   */
+  async updateUser(by: UserView, id: number, patch: PersonPatch): Promise<UserView> {
+    const target = this.#manageable(by, id);
+    if (patch.role !== undefined && patch.role !== target.role) {
+      if (target.role === "owner" || patch.role === "owner") throw new HubError("forbidden", "the owner stays the owner");
+      if (patch.role === "admin" && by.role !== "owner") throw new HubError("forbidden", "only the owner makes someone an admin");
+    }
+    const role = patch.role ?? target.role;
+    const changes: Parameters<typeof q.updateUser>[2] = {};
+    if (patch.name !== undefined) changes.name = parseOrThrow(displayNameSchema, patch.name);
+    if (patch.role !== undefined) changes.role = patch.role;
+    if (canManage({ role })) changes.rooms = null;
+    else if (patch.rooms !== undefined) changes.rooms = patch.rooms;
+    if (patch.localOnly !== undefined) changes.localOnly = patch.localOnly;
+    if (patch.password !== undefined) {
+      const passwordHash = await hashPassword(parseOrThrow(passwordSchema, patch.password));
+      q.updateUserPassword(this.#db, id, passwordHash);
+    }
+    const updated = q.updateUser(this.#db, id, changes);
+    if (!updated) throw new HubError("not_found", "no such person");
+    return toUserView(updated);
+  }
+
+  /** Removes a person with their sessions and tokens, as `by`; the owner cannot be removed. */
+  removeUser(by: UserView, id: number): UserView {
+    const target = this.#manageable(by, id);
+    if (target.role === "owner") throw new HubError("forbidden", "the owner cannot be removed");
+    q.deleteUser(this.#db, id);
+    return target;
+  }
+
+  /** Drops a deleted room from every person's list (a room made again later with the same name grants nothing). */
+  forgetRoom(roomId: string): number[] {
+    const changed: number[] = [];
+    for (const u of q.listUsers(this.#db)) {
+      if (u.rooms?.includes(roomId)) {
+        q.updateUser(this.#db, u.id, { rooms: u.rooms.filter((r) => r !== roomId) });
+        changed.push(u.id);
+      }
+    }
+    return changed;
+  }
+
+  #manageable(by: UserView, id: number): UserView {
+    if (!canManage(by)) throw new HubError("forbidden", "only an owner or admin manages people");
+    const found = q.findUserById(this.#db, id);
+    if (!found) throw new HubError("not_found", "no such person");
+    const target = toUserView(found);
+    if (target.id === by.id) throw new HubError("forbidden", "change your own password on your profile; another admin changes your rights");
+    if (target.role === "admin" && by.role !== "owner") throw new HubError("forbidden", "only the owner changes an admin");
+    return target;
+  }
+
+  /** `clientAddress`: where the login came from, checked for a home-network-only person and kept with the session. */
+  async login(username: string, password: string, userAgent: string | null, clientAddress: string | null = null): Promise<SessionGrant> {
     const name = username.trim();
     const now = this.#now();
     const recent = (this.#failedLogins.get(name) ?? []).filter((at) => now - at < FAILED_LOGIN_WINDOW_MS);
@@ -142,7 +206,11 @@ export class AccountService {
       throw new HubError("unauthorized", "wrong username or password");
     }
     this.#failedLogins.delete(name);
-    return this.#startSession(user, userAgent);
+    // Only after the password: a guesser learns nothing about the flag.
+    if (user.localOnly && !isHomeNetworkAddress(clientAddress)) {
+      throw new HubError("forbidden", "this account signs in only from the home network");
+    }
+    return this.#startSession(user, userAgent, clientAddress);
   }
 
   /** Usernames whose logins wait out the failure window right now. */
@@ -155,7 +223,7 @@ export class AccountService {
     });
   }
 
-  #startSession(user: UserView, userAgent: string | null): SessionGrant {
+  #startSession(user: q.User, userAgent: string | null, clientAddress: string | null = null): SessionGrant {
     const sessionToken = generateSecret("hts_");
     const now = this.#now();
     const expiresAt = now + SESSION_DAYS * DAY_MS;
@@ -166,6 +234,7 @@ export class AccountService {
       createdAt: now,
       expiresAt,
       userAgent: userAgent?.slice(0, 300) ?? null,
+      clientAddress: clientAddress?.slice(0, 64) ?? null,
     });
     return { sessionToken, expiresAt, user: toUserView(user) };
   }
@@ -177,7 +246,17 @@ export class AccountService {
     return sessionCredential(hash);
   }
 
-  authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined {
+  /**
+   * The person behind a session or token. `clientAddress` is where a network request came from: a
+   * home-network-only person's credentials do nothing from elsewhere. Undefined only for the hub's own callers.
+   */
+  authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined; clientAddress?: string | null | undefined }): Principal | undefined {
+    const principal = this.#authenticate(credentials);
+    if (principal?.user.local_only && credentials.clientAddress !== undefined && !isHomeNetworkAddress(credentials.clientAddress)) return undefined;
+    return principal;
+  }
+
+  #authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }): Principal | undefined {
     if (credentials.bearerToken) {
       const found = q.findTokenUser(this.#db, hashSecret(credentials.bearerToken));
       if (!found) return undefined;
@@ -290,9 +369,29 @@ function dummyHash(): Promise<string> {
   return dummy;
 }
 
-function toUserView(u: UserView): UserView {
-  return { id: u.id, username: u.username, name: u.name, role: u.role, createdAt: u.createdAt };
+function toUserView(u: q.User): UserView {
+  return { id: u.id, username: u.username, name: u.name, role: u.role, createdAt: u.createdAt, rooms: u.rooms ?? null, local_only: u.localOnly };
 }
+
+/** A new person: the role defaults to a member who sees every room. */
+export interface NewPerson {
+  username: string;
+  name?: string | undefined;
+  role?: Role | undefined;
+  password: string;
+  rooms?: string[] | null | undefined;
+  localOnly?: boolean | undefined;
+}
+
+export interface PersonPatch {
+  name?: string | undefined;
+  role?: Role | undefined;
+  rooms?: string[] | null | undefined;
+  localOnly?: boolean | undefined;
+  password?: string | undefined;
+}
+
+export const roleSchema = z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` });
 
 function toTokenView(t: q.ApiToken): ApiTokenView {
   return { id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt };

@@ -46,6 +46,7 @@ export class SessionAdmin {
       expires_at: s.expiresAt,
       last_used_at: this.#lastUsed.get(s.tokenHash) ?? null,
       user_agent: s.userAgent,
+      client_address: s.clientAddress,
       current: s.tokenHash === current,
     }));
   }

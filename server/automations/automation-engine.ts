@@ -84,6 +84,8 @@ export class AutomationEngine {
   readonly #errors = new Map<string, ConfigIssue[]>();
   #started = false;
   #stopHeartbeat: (() => void) | undefined;
+  /** The last heartbeat could not be stored (logged once per streak). */
+  #beatFailing = false;
   #ready!: () => void;
   /** Settles once start() has loaded every automation (tests wait for it). */
   readonly ready = new Promise<void>((resolve) => {
@@ -330,7 +332,15 @@ export class AutomationEngine {
 
   #beat(): void {
     const now = this.#deps.clock.now();
-    this.#store.putPending({ id: ALIVE_ID, automationId: "", kind: "hold", dueAt: now, state: "{}", createdAt: now });
+    try {
+      this.#store.putPending({ id: ALIVE_ID, automationId: "", kind: "hold", dueAt: now, state: "{}", createdAt: now });
+      this.#beatFailing = false;
+    } catch (err) {
+      // A full disk or a locked file must not crash the hub from a timer (or cut a stop short): a missed beat
+      // only makes the next start's catch-up look back a little further.
+      if (!this.#beatFailing) this.#deps.log.error({ err }, "automation heartbeat could not be stored; will retry");
+      this.#beatFailing = true;
+    }
   }
 
   /** `catch_up: true`: each time trigger that fell while the hub was down fires once now, marked as caught up. */

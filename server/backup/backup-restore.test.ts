@@ -81,10 +81,14 @@ describe("backup and restore", () => {
     fs.rmSync(dataDir, { recursive: true });
     fs.mkdirSync(dataDir);
     fs.writeFileSync(path.join(dataDir, "left-behind.txt"), "old");
+    // The machine's certificate (HEARTH_TLS_CERT points here) is not in a backup: it stays with the data dir.
+    fs.mkdirSync(path.join(dataDir, "tls"));
+    fs.writeFileSync(path.join(dataDir, "tls", "server.crt"), "machine certificate");
 
     const done = await restoreCommand({ dataDir, file, yes: true });
     expect(done.brokerRecords).toBeGreaterThan(0);
     expect(fs.readFileSync(path.join(done.previous!, "left-behind.txt"), "utf8")).toBe("old");
+    expect(fs.readFileSync(path.join(dataDir, "tls", "server.crt"), "utf8")).toBe("machine certificate");
     expect(counts(dataDir)).toEqual(before);
 
     const again = await startTestHub({}, dataDir);

@@ -1,22 +1,35 @@
+import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { HTTP_STATUS_BY_CODE, type HubErrorCode, isHubError } from "../errors";
-import type { Principal } from "../hub-api";
 import type { Logger } from "../logger";
 import type { BackupService } from "./backup-service";
+import { openBackup } from "./restore";
+import { isCrossSiteRequest } from "../http/same-origin";
+import { type Authenticate, requestPrincipal } from "../http/request-principal";
 
 export const BACKUP_PATH = "/api/backup";
 export const BACKUPS_PATH = "/api/backups";
+export const RESTORE_PATH = "/api/backup/restore";
+
+/** The largest backup the web UI takes (a year of history on a busy home is far less); the CLI has no limit. */
+const MAX_RESTORE_BYTES = 2 * 1024 ** 3;
 
 // The session cookie app/_lib/session-cookie.ts sets (server/ may not import app/).
-const SESSION_COOKIE = "hearth_session";
 const MAX_BODY = 4096;
 const bodySchema = z.object({ passphrase: z.string().max(1024).optional() }).strict();
 
 export interface BackupRoutesDeps {
   backups: BackupService;
-  authenticate: (credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }) => Principal | undefined;
+  authenticate: Authenticate;
   log: Logger;
+  /** Where an uploaded backup waits while the hub restarts on it (next to the data dir, on its file system). */
+  uploadPath: () => string;
+  /**
+   * Restarts the hub on a checked backup file (the composition root stops the hub, restores, starts it again).
+   * Absent where nothing can restart the hub (tests that build a Hub alone): restore answers 501 there.
+   */
+  restore?: ((file: string, passphrase: string | undefined) => void) | undefined;
 }
 
 /**
@@ -31,7 +44,7 @@ export function backupRoutes(deps: BackupRoutesDeps): Record<string, (req: Incom
       sendError(res, "invalid_input", `use ${method}`, 405);
       return false;
     }
-    const principal = principalOf(req, deps.authenticate);
+    const principal = requestPrincipal(req, deps.authenticate);
     if (!principal) {
       sendError(res, "unauthorized", "authentication required: a session cookie or a Bearer token");
       return false;
@@ -40,9 +53,9 @@ export function backupRoutes(deps: BackupRoutesDeps): Record<string, (req: Incom
       sendError(res, "forbidden", "only the owner may make or download backups");
       return false;
     }
-    // A cookie rides along on cross-site requests; a cross-site form cannot send JSON without a preflight.
-    if (principal.via === "session" && method === "POST" && !/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
-      sendError(res, "invalid_input", "send Content-Type: application/json");
+    // A cookie rides along on cross-site requests; a state-changing one must come from the hub's own pages.
+    if (principal.via === "session" && method === "POST" && isCrossSite(req)) {
+      sendError(res, "cross_origin", "cross-site request refused: a signed-in change must come from the hub's own pages (or use a Bearer token)");
       return false;
     }
     return true;
@@ -66,6 +79,28 @@ export function backupRoutes(deps: BackupRoutesDeps): Record<string, (req: Incom
         fail(res, err);
       }
     },
+    // The body is the backup file itself; an encrypted one's passphrase comes in X-Backup-Passphrase. The file is
+    // checked whole (passphrase, checksums, version) before anything stops: a bad one is a 4xx and the hub runs on.
+    [RESTORE_PATH]: async (req, res) => {
+      if (!guard(req, res, "POST")) return;
+      if (!deps.restore) return sendError(res, "hub_unavailable", "this hub cannot restart itself here: stop it and run `npm run hearth -- restore FILE`", 501);
+      const upload = deps.uploadPath();
+      try {
+        const declared = Number(req.headers["content-length"] ?? "0");
+        if (declared > MAX_RESTORE_BYTES) return sendError(res, "payload_too_large", `a backup larger than ${MAX_RESTORE_BYTES} bytes is restored with the CLI`);
+        const size = await saveBody(req, upload, MAX_RESTORE_BYTES);
+        if (size === undefined) return sendError(res, "payload_too_large", `a backup larger than ${MAX_RESTORE_BYTES} bytes is restored with the CLI`);
+        if (size === 0) return sendError(res, "invalid_input", "send the backup file as the request body");
+        const passphrase = headerText(req.headers["x-backup-passphrase"]);
+        const { manifest } = await openBackup(await fs.promises.readFile(upload), passphrase);
+        deps.log.warn({ created_at: manifest.created_at, hub_version: manifest.hub_version }, "restoring a backup from the web UI: the hub restarts on it");
+        res.writeHead(202, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        res.end(JSON.stringify({ status: "restoring", created_at: manifest.created_at, hub_version: manifest.hub_version }), () => deps.restore?.(upload, passphrase));
+      } catch (err) {
+        await fs.promises.rm(upload, { force: true });
+        fail(res, err);
+      }
+    },
     [BACKUPS_PATH]: async (req, res) => {
       if (!guard(req, res, "GET")) return;
       try {
@@ -79,6 +114,41 @@ export function backupRoutes(deps: BackupRoutesDeps): Record<string, (req: Incom
       return Promise.resolve();
     },
   };
+}
+
+function isCrossSite(req: IncomingMessage): boolean {
+  return isCrossSiteRequest({
+    method: req.method ?? "GET",
+    scheme: "encrypted" in req.socket && req.socket.encrypted ? "https" : "http",
+    host: req.headers.host ?? null,
+    origin: headerText(req.headers.origin) ?? null,
+    secFetchSite: headerText(req.headers["sec-fetch-site"]) ?? null,
+    referer: req.headers.referer ?? null,
+  });
+}
+
+const headerText = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/** Streams the body to `file`; answers its size, or undefined (and no file) past `max` bytes. */
+async function saveBody(req: IncomingMessage, file: string, max: number): Promise<number | undefined> {
+  let size = 0;
+  const out = fs.createWriteStream(file, { mode: 0o600 });
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > max) {
+        out.destroy();
+        await fs.promises.rm(file, { force: true });
+        return undefined;
+      }
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    return size;
+  } catch (err) {
+    out.destroy();
+    throw err;
+  }
 }
 
 function sendFile(res: ServerResponse, fileName: string, data: Buffer): void {
@@ -108,25 +178,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Like app/_lib/route.ts: an Authorization header means a bearer token and nothing else; else the cookie. */
-function principalOf(req: IncomingMessage, authenticate: BackupRoutesDeps["authenticate"]): Principal | undefined {
-  const header = req.headers.authorization;
-  if (header) {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    return bearer ? authenticate({ bearerToken: bearer }) : undefined;
-  }
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) {
-      try {
-        return authenticate({ sessionToken: decodeURIComponent(part.slice(eq + 1).trim()) });
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
 
 function sendError(res: ServerResponse, code: HubErrorCode, message: string, status = HTTP_STATUS_BY_CODE[code]): void {
   if (res.headersSent) {

@@ -60,16 +60,7 @@ export async function restoreCommand(opts: { dataDir: string; file: string; pass
     rl.close();
     if (!/^y(es)?$/i.test(answer.trim())) throw new HubError("invalid_input", "restore cancelled");
   }
-  return restoreBackup({ dataDir: opts.dataDir, file: fs.readFileSync(opts.file), passphrase: opts.passphrase, knownMigrations: knownMigrations() });
-}
-
-/** How many migrations this checkout ships (drizzle's journal). */
-function knownMigrations(): number | undefined {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(migrationsFolder(), "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
-  } catch {
-    return undefined;
-  }
+  return restoreBackup({ dataDir: opts.dataDir, file: fs.readFileSync(opts.file), passphrase: opts.passphrase });
 }
 
 async function backupFromRunningHub(config: Config, passphrase: string | undefined): Promise<Buffer> {

@@ -1,20 +1,23 @@
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/open-database";
+import { ROLES, type Role } from "@/devices/auth/access";
 import { AccountService } from "../auth/account-service";
 import { backupCommand, readPassphrase, restoreCommand } from "./backup-commands";
+import { TLS_USAGE, tlsCommand } from "./tls-command";
 import { loadConfig } from "../config";
 import { isHubError } from "../errors";
 import { dataPaths, migrationsFolder } from "../paths";
 
 const USAGE = `usage: npm run -s hearth -- <command>
-  user add <username> [--name "Full Name"] [--role owner|admin|user] --password-stdin
+  user add <username> [--name "Full Name"] [--role owner|admin|user|kiosk] [--rooms ROOM,ROOM] [--local-only] --password-stdin
   token create --user <username> --name <label>
   mqtt-user add <username> [--description TEXT] [--password-stdin]
   mqtt-user password <username> [--password-stdin]
   mqtt-user revoke <username>
   mqtt-user list
   backup [--out FILE] [--passphrase-file FILE]     (or env HEARTH_BACKUP_PASSPHRASE)
-  restore FILE [--yes] [--passphrase-file FILE]`;
+  restore FILE [--yes] [--passphrase-file FILE]
+  ${TLS_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -28,12 +31,16 @@ async function readStdin(): Promise<string> {
 
 /** The admin CLI on HEARTH_DATA_DIR; works whether or not the hub is running (SQLite WAL). */
 async function run(argv: string[]): Promise<string | undefined> {
+  // tls has options of its own (repeatable --name, --ip); it needs no database.
+  if (argv[0] === "tls") return tlsCommand(argv.slice(1), { config: loadConfig(process.env) });
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       name: { type: "string" },
       role: { type: "string" },
+      rooms: { type: "string" },
+      "local-only": { type: "boolean" },
       user: { type: "string" },
       description: { type: "string" },
       "password-stdin": { type: "boolean" },
@@ -62,11 +69,11 @@ async function run(argv: string[]): Promise<string | undefined> {
     if (group === "user" && verb === "add" && arg) {
       if (!values["password-stdin"]) throw new UsageError("user add needs --password-stdin (passwords never go on the command line)");
       const role = values.role;
-      if (role !== undefined && role !== "owner" && role !== "admin" && role !== "user") {
-        throw new UsageError("--role must be owner, admin or user");
-      }
-      const user = await accounts.addUser({ username: arg, name: values.name, role, password: await readStdin() });
-      process.stderr.write(`created ${user.role} "${user.username}"\n`);
+      if (role !== undefined && !(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be ${ROLES.join(", ")}`);
+      // Room ids as the rooms page shows them; a person limited to rooms that do not exist yet sees nothing until they do.
+      const rooms = values.rooms?.split(",").map((r) => r.trim()).filter(Boolean) ?? null;
+      const user = await accounts.addUser({ username: arg, name: values.name, role: role as Role | undefined, password: await readStdin(), rooms, localOnly: values["local-only"] ?? false });
+      process.stderr.write(`created ${user.role} "${user.username}"${user.rooms ? ` for ${user.rooms.join(", ") || "no rooms"}` : ""}\n`);
       return undefined;
     }
     if (group === "token" && verb === "create") {

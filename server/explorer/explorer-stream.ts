@@ -1,17 +1,17 @@
+import { canManage } from "@/devices/auth/access";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HTTP_STATUS_BY_CODE, type HubErrorCode, isHubError } from "../errors";
-import type { Principal } from "../hub-api";
 import type { Logger } from "../logger";
 import type { MqttExplorer } from "./mqtt-explorer";
+import { type Authenticate, requestPrincipal } from "../http/request-principal";
 
 export const EXPLORER_STREAM_PATH = "/api/mqtt/stream";
 
 // The session cookie app/_lib/session-cookie.ts sets (server/ may not import app/).
-const SESSION_COOKIE = "hearth_session";
 
 export interface ExplorerStreamDeps {
   explorer: MqttExplorer;
-  authenticate: (credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined }) => Principal | undefined;
+  authenticate: Authenticate;
   log: Logger;
   /** A comment line this often keeps proxies and phones from closing an idle stream (STYLE §4 P6). */
   heartbeatMs?: number;
@@ -51,12 +51,12 @@ export class ExplorerStream {
       sendError(res, "invalid_input", "use GET", 405);
       return;
     }
-    const principal = this.#principal(req);
+    const principal = requestPrincipal(req, this.#deps.authenticate);
     if (!principal) {
       sendError(res, "unauthorized", "authentication required: a session cookie or a Bearer token");
       return;
     }
-    if (principal.user.role === "user") {
+    if (!canManage(principal.user)) {
       sendError(res, "forbidden", "only an owner or admin may do this");
       return;
     }
@@ -120,32 +120,6 @@ export class ExplorerStream {
     write("retry: 5000\n: connected\n\n");
     this.#deps.log.debug({ filter, user: principal.user.username }, "explorer stream opened");
   }
-
-  /** Like app/_lib/route.ts: an Authorization header means a bearer token and nothing else; else the cookie. */
-  #principal(req: IncomingMessage): Principal | undefined {
-    const header = req.headers.authorization;
-    if (header) {
-      const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-      return bearer ? this.#deps.authenticate({ bearerToken: bearer }) : undefined;
-    }
-    const sessionToken = readCookie(req.headers.cookie, SESSION_COOKIE);
-    return sessionToken ? this.#deps.authenticate({ sessionToken }) : undefined;
-  }
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }
 
 function sendError(res: ServerResponse, code: HubErrorCode, message: string, status = HTTP_STATUS_BY_CODE[code]): void {

@@ -16,7 +16,10 @@ export interface RecorderDeps {
    * free in between (the slice size adapts to how fast the disk is).
    */
   sliceMs?: number;
-  /** Beyond this many waiting rows (the disk stalled), new changes are counted as dropped instead of queued. */
+  /**
+   * Beyond this many rows not yet written (buffered, or in a commit under way: the disk stalled or is full), new
+   * changes are counted as dropped instead of kept, and that is logged; rows already kept are never dropped.
+   */
   maxPending?: number;
   now?: () => number;
   /** Per-entity policies (exclude, min_change, debounce), consulted for every change. */
@@ -24,11 +27,11 @@ export interface RecorderDeps {
 }
 
 export interface RecorderStatus {
-  /** State changes and events waiting for the next commit. */
+  /** State changes and events not written yet: buffered, or in a commit under way (0: everything is on disk). */
   pending: number;
   /** State rows and events stored since start. */
   recorded: number;
-  /** Changes not recorded because the buffer was full. */
+  /** Changes not recorded because the buffer was full (maxPending). */
   dropped: number;
   /** Commits since start, and how long the last one took in total (all its slices), in ms. */
   commits: number;
@@ -49,6 +52,8 @@ const DEFAULT_MAX_PENDING = 500_000;
 /** Distinct attribute texts remembered (beyond it, a lookup goes to the database). */
 const ATTRIBUTE_TEXTS_KEPT = 20_000;
 const CONTEXTS_KEPT = 5_000;
+/** While commits keep failing, the error is logged again at most this often. */
+const FAILURE_LOG_EVERY_MS = 60_000;
 
 /**
  * Records every state change and a few kinds of events into SQLite (db/schema/history.ts), never on the MQTT
@@ -88,6 +93,13 @@ export class Recorder {
 
   #batch: RecorderBatch = emptyBatch();
   #committing: Promise<void> | undefined;
+  /** Rows of the commit under way not yet written: they count against maxPending like the buffer's. */
+  #inFlight = 0;
+  /** `dropped` when the current run of drops began (undefined while nothing is being dropped). */
+  #droppedBefore: number | undefined;
+  /** Since when commits fail (undefined while they succeed), and when that was last logged. */
+  #failingSince: number | undefined;
+  #lastFailureLog = 0;
   #status = { recorded: 0, dropped: 0, commits: 0, lastCommitMs: 0, lastCommitAt: null as number | null, lastError: null as string | null };
   /** Retention's orphan sweep: the keys of rows written while it runs (see `watchKeys`). */
   #keyWatch: { attributes: Set<number>; contexts: Set<number> } | undefined;
@@ -183,7 +195,11 @@ export class Recorder {
   }
 
   status(): RecorderStatus {
-    return { pending: this.#batch.states.length + this.#batch.events.length, ...this.#status };
+    return { pending: this.#pending(), ...this.#status };
+  }
+
+  #pending(): number {
+    return this.#batch.states.length + this.#batch.events.length + this.#inFlight;
   }
 
   /**
@@ -198,20 +214,35 @@ export class Recorder {
     this.#batch = emptyBatch();
     const started = performance.now();
     batch.states = byEntity(batch.states);
+    this.#inFlight = batch.states.length + batch.events.length;
     this.#committing = this.#writeSlices(batch)
-      .then(() => {
+      .then((written) => {
+        // A failed slice has set lastError and put the rest back in the buffer: not a commit. lastError stays set
+        // until a commit writes everything it took, so it never reads null while a retry may still fail.
+        if (!written) return;
+        this.#status.lastError = null;
+        if (this.#failingSince !== undefined) {
+          this.#deps.log.warn({ failedForMs: this.#now() - this.#failingSince }, "recording history resumed");
+          this.#failingSince = undefined;
+        }
         this.#status.commits++;
         this.#status.lastCommitMs = performance.now() - started;
         this.#status.lastCommitAt = this.#now();
-        this.#status.lastError = null;
       })
       .finally(() => {
+        this.#inFlight = 0;
         this.#committing = undefined;
       });
     return this.#committing;
   }
 
-  async #writeSlices(batch: RecorderBatch): Promise<void> {
+  /**
+   * True when every slice was written. On the first slice that fails, nothing of it is stored: `RecorderStore.write`
+   * is one better-sqlite3 transaction, which rolls back whenever its function or its COMMIT throws (SQLite may leave
+   * a transaction open after a failed COMMIT, e.g. SQLITE_FULL; better-sqlite3 then issues the ROLLBACK). So that slice
+   * and the ones after it go back to the front of the buffer, in order, with the keys they need.
+   */
+  async #writeSlices(batch: RecorderBatch): Promise<boolean> {
     let offset = 0;
     // The first slice carries the new keys, so no stored row refers to a key that is not stored.
     let keys: Pick<RecorderBatch, "entities" | "attributes" | "contexts"> = batch;
@@ -227,16 +258,26 @@ export class Recorder {
         this.#write(slice);
         this.#adaptSlice(slice.states.length, performance.now() - started);
       } catch (err) {
-        // Keep what was not written for the next commit (a full disk, a locked file): nothing is lost silently.
+        // Keep what was not written for the next commit (a full disk, a locked file): nothing is lost silently,
+        // and the buffer stays bounded (maxPending). Logged when it starts failing and then once a minute, not
+        // at every commit interval.
         this.#status.lastError = (err as Error).message;
-        this.#deps.log.error({ err }, "recording history failed; will retry");
+        const now = this.#now();
+        if (this.#failingSince === undefined || now - this.#lastFailureLog >= FAILURE_LOG_EVERY_MS) {
+          this.#deps.log.error({ err, pending: this.#pending(), failingForMs: now - (this.#failingSince ?? now) }, "recording history failed; will retry");
+          this.#lastFailureLog = now;
+        }
+        this.#failingSince ??= now;
+        this.#inFlight = 0;
         this.#requeue({ ...keys, states: batch.states.slice(offset), events: offset === 0 ? batch.events : [] });
-        return;
+        return false;
       }
+      this.#inFlight -= slice.states.length + slice.events.length;
       keys = { entities: [], attributes: [], contexts: [] };
       offset += size;
       if (offset < batch.states.length) await new Promise<void>((resolve) => setImmediate(resolve));
     } while (offset < batch.states.length);
+    return true;
   }
 
   /** Next slice's size from this one's speed, moving at most 2× per step so one slow write does not swing it. */
@@ -274,9 +315,22 @@ export class Recorder {
     };
   }
 
+  /**
+   * At the cap, a new change is dropped (never one already kept, so memory stays bounded by maxPending rows) and
+   * counted in `dropped`; each run of drops is logged when it starts, and with its count when there is room again.
+   */
   #full(): boolean {
-    if (this.#batch.states.length + this.#batch.events.length < this.#maxPending) return false;
-    if (this.#status.dropped === 0) this.#deps.log.error({ maxPending: this.#maxPending }, "history buffer full: the database is not keeping up; changes are being dropped");
+    if (this.#pending() < this.#maxPending) {
+      if (this.#droppedBefore !== undefined) {
+        this.#deps.log.warn({ dropped: this.#status.dropped - this.#droppedBefore }, "history buffer has room again; changes in between were not recorded");
+        this.#droppedBefore = undefined;
+      }
+      return false;
+    }
+    if (this.#droppedBefore === undefined) {
+      this.#droppedBefore = this.#status.dropped;
+      this.#deps.log.error({ maxPending: this.#maxPending }, "history buffer full: the database is not keeping up; changes are being dropped");
+    }
     this.#status.dropped++;
     return true;
   }

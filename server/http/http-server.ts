@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../logger";
+import { PEER_HEADER } from "./peer-address";
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -32,8 +33,56 @@ const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; f
 // Only over HTTPS (RFC 6797 §7.2: a UA ignores it over HTTP); a LAN hub without a certificate must stay reachable.
 const HSTS = "max-age=31536000";
 
-/** Request header carrying the TCP peer's address to route handlers (Next does not expose the socket). */
-export const PEER_HEADER = "x-hearth-peer-address";
+export { PEER_HEADER };
+
+/** Methods Next's route handlers can serve; it answers others with an empty 400, and TRACE with a 500. */
+const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * Answers requests Next would fail on with a 500 (found by server/faults/http-fuzz.test.ts): a path that is not
+ * valid percent-encoding (Next's decode of a dynamic segment throws) and TRACE (undici's Request refuses it).
+ * Other unknown methods get the same clear 405. API paths answer with the contract's JSON error.
+ */
+function refuseMalformed(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean {
+  let status: number;
+  let code: string;
+  let message: string;
+  if (!SERVED_METHODS.has(req.method ?? "")) {
+    [status, code, message] = [405, "method_not_allowed", `method ${req.method ?? ""} is not allowed`];
+    res.setHeader("Allow", [...SERVED_METHODS].join(", "));
+  } else {
+    try {
+      decodeURIComponent(pathname);
+      return false;
+    } catch {
+      [status, code, message] = [400, "invalid_input", "the request path is not valid percent-encoding"];
+    }
+  }
+  res.statusCode = status;
+  if (pathname.startsWith("/api/") || pathname === "/api") {
+    res.setHeader("Content-Type", "application/json");
+    res.end(JSON.stringify({ error: { code, message } }));
+  } else {
+    res.setHeader("Content-Type", "text/plain; charset=utf-8");
+    res.end(`${message}\n`);
+  }
+  return true;
+}
+
+const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
+
+/**
+ * Next takes a form-encoded POST as a Server Action, before any route runs, and answers 409 "Server Action
+ * unavailable" in plain text. The API has no Server Actions: its routes read the body themselves (a webhook takes
+ * a form as HA does; the others answer a clear 400 for a body that is not JSON), so the form's type is carried in
+ * X-Hearth-Content-Type instead.
+ */
+function keepApiFormsFromNext(req: http.IncomingMessage, pathname: string): void {
+  const type = req.headers["content-type"];
+  if (!type || !FORM_TYPES.test(type) || !(pathname.startsWith("/api/") || pathname === "/api")) return;
+  req.headers["x-hearth-content-type"] = type;
+  req.headers["content-type"] = "application/octet-stream";
+}
 
 /** One node:http server: our WebSocket paths are claimed here, everything else goes to Next. */
 export function createHttpServer(deps: HttpServerDeps): http.Server {
@@ -46,6 +95,8 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
     if (route || pathname.startsWith("/api/") || pathname === "/api") res.setHeader("Content-Security-Policy", DATA_CSP);
     // The peer's address for routes that answer the home network only (webhooks); a client cannot set it.
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+    if (refuseMalformed(req, res, pathname)) return;
+    keepApiFormsFromNext(req, pathname);
     Promise.resolve((route ?? deps.handleRequest)(req, res)).catch((err: unknown) => {
       deps.log.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) {

@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { HubApi } from "../hub-api";
 import { newContext } from "../state/context";
 import type { CommandHandler, LiveConnection } from "./connection";
@@ -62,7 +63,11 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
 
     get_config: (conn, msg) => conn.result(msg.id, api.haConfig()),
 
-    get_states: (conn, msg) => conn.result(msg.id, api.states.list()),
+    get_states: (conn, msg) => {
+      const scope = api.access(conn.principal.user);
+      const states = api.states.list();
+      conn.result(msg.id, scope.limited ? states.filter((s) => scope.seesEntity(s.entity_id)) : states);
+    },
 
     get_services: (conn, msg) => conn.result(msg.id, serviceDescriptions(api)),
 
@@ -72,7 +77,7 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
         id: conn.userId,
         name: user.name,
         is_owner: user.role === "owner",
-        is_admin: user.role !== "user",
+        is_admin: canManage(user),
         credentials: [{ auth_provider_type: "homeassistant", auth_provider_id: null }],
         mfa_modules: [],
       });
@@ -97,10 +102,13 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
       if (!body) return;
       const wanted = asList(body.entity_ids);
       const pending = new PendingEntities(wanted.length > 0 ? new Set(wanted) : null);
+      // A room-limited person: asked at each change, so an entity moved into their room shows up at once.
+      const scope = api.access(conn.principal.user);
+      const accepts = scope.limited ? (entityId: string) => pending.accepts(entityId) && scope.seesEntity(entityId) : (entityId: string) => pending.accepts(entityId);
       const id = msg.id;
       // Listen before reading the snapshot, with nothing in between, so no change falls in a gap.
       const unlisten = feed.onState((entityId, oldState, newState) => {
-        if (pending.accepts(entityId)) {
+        if (accepts(entityId)) {
           pending.add(entityId, oldState, newState);
           conn.entitiesChanged(id);
         }
@@ -111,7 +119,7 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
         untrack();
       });
       const snapshot: Record<string, CompressedState> = {};
-      for (const state of api.states.list()) if (pending.accepts(state.entity_id)) snapshot[state.entity_id] = compressState(state);
+      for (const state of api.states.list()) if (accepts(state.entity_id)) snapshot[state.entity_id] = compressState(state);
       conn.result(id);
       conn.event(id, JSON.stringify({ a: snapshot }));
     },
@@ -134,7 +142,8 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
       }
       const data: Record<string, unknown> = { ...body.service_data };
       if (body.target) data.target = body.target;
-      const changed = await api.services.call({ domain, service, data, userId: conn.userId });
+      const scope = api.access(conn.principal.user);
+      const changed = await api.services.call({ domain, service, data, userId: conn.userId, ...(scope.limited ? { scope } : {}) });
       // The states the call changed carry its context; a device that is not optimistic changes nothing yet.
       const context = changed[0]?.context ?? newContext(conn.userId);
       // Hearth's services return no data, so a requested response is null.

@@ -1,3 +1,21 @@
+import { canManage, isLimited } from "@/devices/auth/access";
+
+/**
+ * What a room-limited person or kiosk may send: the entity commands filter by their rooms, call_service checks
+ * every target, and the rest say nothing about entities (registry events carry ids only; the UI refetches).
+ */
+const LIMITED_COMMANDS: ReadonlySet<string> = new Set([
+  "ping",
+  "supported_features",
+  "get_config",
+  "get_services",
+  "auth/current_user",
+  "get_states",
+  "subscribe_entities",
+  "subscribe_events",
+  "unsubscribe_events",
+  "call_service",
+]);
 import type { WebSocket } from "ws";
 import type { Principal } from "../hub-api";
 import type { Logger } from "../logger";
@@ -48,7 +66,7 @@ export class LiveConnection {
   }
 
   get isAdmin(): boolean {
-    return this.principal.user.role !== "user";
+    return canManage(this.principal.user);
   }
 
   /** supported_features: `coalesce_messages` lets us send several messages as one JSON array. */
@@ -134,6 +152,12 @@ export class LiveConnection {
     const handler = this.#deps.handlers.get(msg.type);
     if (!handler) {
       this.error(msg.id, "unknown_command", `Unknown command: ${msg.type}.`);
+      return;
+    }
+    // Deny by default: a room-limited person or kiosk reaches only the commands that filter by their rooms.
+    if (isLimited(this.principal.user) && !LIMITED_COMMANDS.has(msg.type)) {
+      this.#lastId = msg.id;
+      this.error(msg.id, "unauthorized", `Unauthorized: ${msg.type} is not open to an account limited to some rooms.`);
       return;
     }
     this.#lastId = msg.id;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { clientAddress } from "@/devices/auth/access";
 import type { EventBus } from "../event-bus";
 import type { HubApi, Principal } from "../hub-api";
 import type { Logger } from "../logger";
@@ -14,12 +15,15 @@ export interface WebSocketApiDeps {
   api: HubApi;
   bus: EventBus;
   /** The person behind an access token: a long-lived API token or a short-lived WebSocket token. */
-  authenticate: (accessToken: string) => Principal | undefined;
+  /** `clientAddress`: where the socket came from (a home-network-only person's tokens do nothing from elsewhere). */
+  authenticate: (accessToken: string, clientAddress: string | null) => Principal | undefined;
   /** Unsent bytes per connection before it counts as too slow (default 4 MiB). */
   maxBufferedBytes?: number;
   /** How long a connection may stay above that before it is closed (default 5 s). */
   slowGraceMs?: number;
 }
+
+const headerText = (value: string | string[] | undefined): string | null => (Array.isArray(value) ? value.join(",") : (value ?? null));
 
 // HA closes sockets that do not authenticate within 10 seconds; so do we.
 const AUTH_TIMEOUT_MS = 10_000;
@@ -63,10 +67,11 @@ export class WebSocketApi {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws));
+    const address = clientAddress(req.socket.remoteAddress, headerText(req.headers["x-forwarded-for"]));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws, address));
   }
 
-  #serve(ws: WebSocket): void {
+  #serve(ws: WebSocket, address: string | null): void {
     const { log } = this.#deps;
     let connection: LiveConnection | undefined;
     const authTimer = setTimeout(() => ws.close(4001, "authentication timeout"), AUTH_TIMEOUT_MS);
@@ -93,7 +98,7 @@ export class WebSocketApi {
       }
       if (ws.readyState !== ws.OPEN) return;
       const auth = authMessage.safeParse(parsed);
-      const principal = auth.success ? this.#deps.authenticate(auth.data.access_token) : undefined;
+      const principal = auth.success ? this.#deps.authenticate(auth.data.access_token, address) : undefined;
       if (!principal) {
         ws.send(JSON.stringify({ type: "auth_invalid", message: auth.success ? "Invalid access token or password" : "Expected an auth message with an access_token" }));
         ws.close();
@@ -111,6 +116,17 @@ export class WebSocketApi {
       this.#connections.add(connection);
       ws.send(JSON.stringify({ type: "auth_ok", ha_version: HA_PROTOCOL_VERSION }));
     });
+  }
+
+  /** Closes a person's sockets (their rights changed, or they were removed); clients reconnect with the new rights. */
+  closeUser(userId: number, reason = "rights changed"): number {
+    let closed = 0;
+    for (const connection of this.#connections) {
+      if (connection.principal.user.id !== userId) continue;
+      connection.close(1008, reason);
+      closed++;
+    }
+    return closed;
   }
 
   /** Closes the sockets signed in with this credential (Principal.credential): it was revoked or logged out. */

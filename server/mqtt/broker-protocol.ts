@@ -1,5 +1,6 @@
 import type { MqttClientInfo } from "../event-bus";
 import type { LogLevel } from "../config";
+import type { BrokerLimits } from "./broker-limits";
 import type { TapEvent } from "./live-taps";
 import type { ListenerInfo, MqttStats } from "./mqtt-bus";
 import type { TopicMessage, TopicNode } from "./topic-index";
@@ -15,6 +16,9 @@ export interface BrokerWorkerData {
   allowAnonymous: boolean;
   /** Topics no client may write, whatever its ACL: the hub's birth/status topic. */
   protectedTopics: string[];
+  /** Messages under `<prefix>/` are never dropped on their way to the hub, however far behind it is. */
+  discoveryPrefix: string;
+  limits: BrokerLimits;
 }
 
 export interface WireMessage {
@@ -47,6 +51,8 @@ export type ToBroker =
   | { type: "wsOpen"; connId: number; address: string | null }
   | { type: "wsData"; connId: number; data: Uint8Array }
   | { type: "wsClose"; connId: number }
+  /** The hub handled this many of the messages it was sent (flow control for `messages`, see hub-outbox.ts). */
+  | { type: "consumed"; count: number }
   | { type: "stop" };
 
 /** Broker thread → hub (main thread). */

@@ -2,6 +2,7 @@
 // Next.js enables async hooks (AsyncLocalStorage) in the main thread, which on Node 20 taxes every
 // promise and callback; measured, that cost the broker 15-25 % of its throughput. See worker-broker.ts.
 import { Duplex } from "node:stream";
+import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "@/db/open-database";
 import { readMqttAcl } from "@/db/queries/mqtt-acl";
@@ -12,6 +13,7 @@ import { type BrokerWorkerData, type FromBroker, type ReplyData, type ToBroker, 
 import { BrokerAcl } from "./broker-acl";
 import { BrokerExplorer } from "./broker-explorer";
 import { EmbeddedBroker } from "./embedded-broker";
+import { HubOutbox } from "./hub-outbox";
 import type { TapEvent } from "./live-taps";
 import type { MqttMessage } from "./mqtt-bus";
 
@@ -20,45 +22,35 @@ const STATS_EVERY_MS = 1000;
 if (!parentPort) throw new Error("broker-worker.ts runs as a worker thread");
 const port = parentPort;
 const data = workerData as BrokerWorkerData;
-// Messages for the hub's subscriptions go in batches: one postMessage per event-loop turn instead of
-// one per message (at 20,000 messages/s the per-call cost dominates). Anything else flushes the batch
-// first, so the hub sees everything in the order it happened here.
-const MAX_BATCH = 1024;
-let batch: Array<{ subId: number; message: WireMessage }> = [];
+const log = createLogger(data.logLevel).child({ module: "broker" });
+// Messages for the hub's subscriptions go in batches (one postMessage per event-loop turn, not one per
+// message), no more ahead of the hub than it has handled, and a flood the hub cannot keep up with is cut
+// down here, oldest QoS 0 first: see hub-outbox.ts for what may be dropped and what never is. Anything
+// else goes behind the messages before it, so the hub sees everything in the order it happened here.
+const outbox = new HubOutbox({ send: (msg) => port.postMessage(msg), log, discoveryPrefix: data.discoveryPrefix });
+const MAX_TAP_BATCH = 1024;
+// Live-log taps are rate-limited by the explorer already; they keep their own batch.
 let tapBatch: Array<{ tapId: number; event: TapEvent }> = [];
-let flushScheduled = false;
-function flushBatch(): void {
-  flushScheduled = false;
-  if (batch.length > 0) {
-    const out = batch;
-    batch = [];
-    port.postMessage({ type: "messages", batch: out } satisfies FromBroker);
-  }
-  if (tapBatch.length > 0) {
-    const out = tapBatch;
-    tapBatch = [];
-    port.postMessage({ type: "tapEvents", batch: out } satisfies FromBroker);
-  }
-}
-function scheduleFlush(size: number): void {
-  if (size >= MAX_BATCH) flushBatch();
-  else if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flushBatch);
-  }
+let tapFlushScheduled = false;
+function flushTaps(): void {
+  tapFlushScheduled = false;
+  if (tapBatch.length === 0) return;
+  const out = tapBatch;
+  tapBatch = [];
+  port.postMessage({ type: "tapEvents", batch: out } satisfies FromBroker);
 }
 function postMessageFor(subId: number, message: WireMessage): void {
-  batch.push({ subId, message });
-  scheduleFlush(batch.length);
+  outbox.message(subId, message);
 }
 function postTapEvent(tapId: number, event: TapEvent): void {
   tapBatch.push({ tapId, event });
-  scheduleFlush(tapBatch.length);
+  if (tapBatch.length >= MAX_TAP_BATCH) flushTaps();
+  else if (!tapFlushScheduled) {
+    tapFlushScheduled = true;
+    setImmediate(flushTaps);
+  }
 }
-const post = (msg: FromBroker) => {
-  flushBatch();
-  port.postMessage(msg);
-};
+const post = (msg: FromBroker) => outbox.post(msg);
 /**
  * Structured clone sends a view's whole ArrayBuffer, and a payload is usually a slice of a socket read or of
  * Node's 8 KiB buffer pool: copy such a payload to an exact-size buffer, or each message would carry (and pin
@@ -68,7 +60,6 @@ const exactPayload = (p: Buffer): Uint8Array => (p.byteOffset === 0 && p.byteLen
 const toWire = (m: MqttMessage): WireMessage =>
   m.replayed ? { topic: m.topic, payload: exactPayload(m.payload), qos: m.qos, retain: m.retain, replayed: true } : { topic: m.topic, payload: exactPayload(m.payload), qos: m.qos, retain: m.retain };
 
-const log = createLogger(data.logLevel).child({ module: "broker" });
 // Its own connection to the hub's database (WAL allows it): CONNECT checks need no round trip to the hub.
 // The hub migrated the file before starting this thread.
 const db = openDatabase({ file: data.dbFile });
@@ -95,6 +86,7 @@ const broker = new EmbeddedBroker({
   host: data.host,
   tcpPort: data.tcpPort,
   tls: data.tls ? { port: data.tls.port, cert: toBuffer(data.tls.cert), key: toBuffer(data.tls.key) } : undefined,
+  limits: data.limits,
 });
 
 const subscriptions = new Map<number, () => Promise<void>>();
@@ -168,6 +160,9 @@ async function handle(msg: ToBroker): Promise<ReplyData | undefined> {
     case "wsData":
       sockets.get(msg.connId)?.push(toBuffer(msg.data));
       return;
+    case "consumed":
+      outbox.consumed(msg.count);
+      return;
     case "wsClose": {
       const stream = sockets.get(msg.connId);
       sockets.delete(msg.connId);
@@ -181,6 +176,7 @@ async function handle(msg: ToBroker): Promise<ReplyData | undefined> {
       await broker.stop();
       db.$client.close();
       post({ type: "stopped" });
+      outbox.flush(true);
       port.close();
       return;
   }
@@ -207,7 +203,19 @@ broker.start().then(
       .forEachRetained((packet) => explorer.restore(packet.topic, packet.payload, packet.qos))
       .catch((err: unknown) => log.warn({ err }, "explorer: retained messages not indexed"));
     post({ type: "ready", listeners: broker.listeners() });
-    statsTimer = setInterval(() => post({ type: "stats", stats: broker.stats() }), STATS_EVERY_MS);
+    statsTimer = setInterval(() => {
+      outbox.logDrops();
+      const stats = broker.stats();
+      post({
+        type: "stats",
+        stats: {
+          ...stats,
+          droppedMessages: (stats.droppedMessages ?? 0) + outbox.dropped,
+          hubQueue: outbox.queued,
+          heapUsedBytes: v8.getHeapStatistics().used_heap_size,
+        },
+      });
+    }, STATS_EVERY_MS);
     statsTimer.unref();
   },
   (err: unknown) => {

@@ -1,6 +1,7 @@
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { IClientOptions, MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestHub, type TestHub } from "../testing/test-hub";
+import { connectClient } from "../testing/mqtt-test-client";
 
 const hubs: TestHub[] = [];
 const clients: MqttClient[] = [];
@@ -16,15 +17,7 @@ async function hubWith(env: Record<string, string> = {}) {
   return t;
 }
 
-/** Connects and resolves with the client, or rejects with the broker's refusal. */
-function connect(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
-  return new Promise((resolve, reject) => {
-    const c = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
-    clients.push(c);
-    c.once("connect", () => resolve(c));
-    c.once("error", (err) => reject(err));
-  });
-}
+const connect = (url: string, opts: IClientOptions = {}): Promise<MqttClient> => connectClient(clients, url, opts);
 
 function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   const until = Date.now() + ms;

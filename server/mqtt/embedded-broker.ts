@@ -11,6 +11,18 @@ import { HubError } from "../errors";
 import type { Logger } from "../logger";
 import { listenOrThrow } from "../net/listen";
 import { type BrokerAcl, DENIED_TOPIC, aclHooks } from "./broker-acl";
+import {
+  type BrokerLimits,
+  CONNECT_TIMEOUT_MS,
+  ConnectionQuota,
+  CUTOFF_BYTES,
+  DELIVERY_CONCURRENCY,
+  DRAIN_TIMEOUT_MS,
+  MAX_WAITING_WRITES,
+  TCP_KEEPALIVE_MS,
+  limitPacketSize,
+} from "./broker-limits";
+import { SlowConsumerGuard, boundDeliveryRecursion } from "./flow-control";
 import { MessageRate } from "./message-rate";
 import { cacheRetained } from "./retained-cache";
 import { readClientsWithState, skipStatelessClients } from "./session-index";
@@ -49,9 +61,11 @@ export interface EmbeddedBrokerDeps {
   onPublish?: ((packet: AedesPublishPacket, clientId: string | null, username: string | null) => void) | undefined;
   /** Per-user access rules; without it every authenticated client may publish and subscribe anywhere. */
   acl?: BrokerAcl | undefined;
+  limits: BrokerLimits;
 }
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]; aedes declares them as a const enum we cannot import.
+const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 // Real devices use long client ids (Tasmota "DVES_...", ESPHome node names, z2m with suffixes): MQTT 3.1.1's
@@ -73,6 +87,9 @@ export class EmbeddedBroker implements MqttBus {
   /** The packets the hub itself publishes, to tell them from aedes's own (both come without a client). */
   readonly #ownPackets = new WeakSet<object>();
   readonly #rate = new MessageRate();
+  readonly #quota: ConnectionQuota;
+  readonly #flow: SlowConsumerGuard;
+  #refusedPackets = 0;
   readonly #servers: { server: net.Server; info: ListenerInfo }[] = [];
   #aedes: Aedes | undefined;
   #level: Level<string, Buffer> | undefined;
@@ -81,6 +98,8 @@ export class EmbeddedBroker implements MqttBus {
   constructor(deps: EmbeddedBrokerDeps) {
     this.#deps = deps;
     this.#log = deps.log;
+    this.#quota = new ConnectionQuota(deps.limits.maxConnectionsPerUser);
+    this.#flow = new SlowConsumerGuard(deps.log, { maxWaitingWrites: MAX_WAITING_WRITES, cutoffBytes: CUTOFF_BYTES, stallMs: DRAIN_TIMEOUT_MS });
   }
 
   async start(): Promise<void> {
@@ -106,17 +125,35 @@ export class EmbeddedBroker implements MqttBus {
       await cacheRetained(aedesPersistenceLevel(level)),
       await readClientsWithState(level),
     );
+    const acl = this.#deps.acl ? aclHooks(this.#deps.acl, (client) => this.#usernames.get(client) ?? null) : {};
+    const aclForward = acl.authorizeForward;
     const aedes = await Aedes.createBroker({
       persistence,
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
+      concurrency: DELIVERY_CONCURRENCY,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       // One frozen client must not stall delivery to everyone else (docs/Aedes.md, drainTimeout).
-      drainTimeout: 30_000,
-      ...(this.#deps.acl ? aclHooks(this.#deps.acl, (client) => this.#usernames.get(client) ?? null) : {}),
+      drainTimeout: DRAIN_TIMEOUT_MS,
+      ...acl,
+      // Access first (a refused message is not the client's backlog), then the client's flow control.
+      authorizeForward: (client, packet) => {
+        const allowed = aclForward ? aclForward(client, packet) : packet;
+        return allowed ? this.#flow.forward(client, allowed) : null;
+      },
       authenticate: (client, username, password, done) => {
         this.#deps.authenticate(username, password).then(
           (result) => {
             if (result === "ok") {
+              if (username && !this.#quota.admit(client, username)) {
+                this.#log.warn(
+                  { clientId: client.id, username, limit: this.#deps.limits.maxConnectionsPerUser },
+                  "mqtt client refused: its user has the most connections allowed (HEARTH_MQTT_MAX_CONNECTIONS_PER_USER)",
+                );
+                done(Object.assign(new Error("server unavailable"), { returnCode: SERVER_UNAVAILABLE }), false);
+                return;
+              }
               if (username) this.#usernames.set(client, username);
+              this.#noteTakeover(client);
               done(null, true);
               return;
             }
@@ -133,6 +170,7 @@ export class EmbeddedBroker implements MqttBus {
         );
       },
     });
+    boundDeliveryRecursion(aedes);
     this.#aedes = aedes;
 
     aedes.on("client", (client) => this.#onClient(client));
@@ -155,12 +193,14 @@ export class EmbeddedBroker implements MqttBus {
 
 
     if (this.#deps.tcpPort > 0) {
-      const server = net.createServer((socket) => this.handleStream(socket, socket.remoteAddress ?? null, "tcp"));
+      const server = net.createServer({ keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_MS }, (socket) =>
+        this.handleStream(socket, socket.remoteAddress ?? null, "tcp"),
+      );
       const port = await listenOrThrow(server, this.#deps.tcpPort, this.#deps.host, "MQTT (HEARTH_MQTT_PORT)");
       this.#servers.push({ server, info: { protocol: "mqtt", address: this.#deps.host, port } });
     }
     if (this.#deps.tls) {
-      const server = tls.createServer({ cert: this.#deps.tls.cert, key: this.#deps.tls.key }, (socket) =>
+      const server = tls.createServer({ cert: this.#deps.tls.cert, key: this.#deps.tls.key, keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_MS }, (socket) =>
         this.handleStream(socket, socket.remoteAddress ?? null, "tls"),
       );
       const port = await listenOrThrow(server, this.#deps.tls.port, this.#deps.host, "MQTTS (HEARTH_MQTTS_PORT)");
@@ -177,7 +217,31 @@ export class EmbeddedBroker implements MqttBus {
       return;
     }
     this.#connections.set(stream, { address, transport });
-    aedes.handle(stream);
+    const client = aedes.handle(stream);
+    limitPacketSize(client, this.#deps.limits.maxPacketBytes, (cmd, bytes) => {
+      this.#refusedPackets++;
+      this.#log.warn(
+        { clientId: client.id, address, cmd, bytes, limit: this.#deps.limits.maxPacketBytes },
+        "mqtt packet over the size limit (HEARTH_MQTT_MAX_PACKET_BYTES): connection closed",
+      );
+    });
+  }
+
+  /**
+   * A CONNECT with a client id that is already connected: aedes closes the earlier connection, as the spec
+   * says ([MQTT-3.1.4-2]), and publishes its will unless it had sent DISCONNECT ([MQTT-3.1.2-8]). Two devices
+   * configured with the same id take turns doing this, so it is worth a line.
+   */
+  #noteTakeover(client: Client): void {
+    // aedes keeps its connected clients by id; its type declarations leave the map out.
+    const connected = (this.#aedes as unknown as { clients?: Record<string, Client | undefined> } | undefined)?.clients;
+    const previous = connected?.[client.id];
+    if (!previous || previous === client || previous.closed) return;
+    const before = this.#clients.get(previous);
+    this.#log.warn(
+      { clientId: client.id, address: this.#connections.get(client.conn)?.address ?? null, previousAddress: before?.address ?? null, previousUsername: before?.username ?? null },
+      "mqtt client id taken over: the earlier connection with this id is closed",
+    );
   }
 
   #onClient(client: Client): void {
@@ -295,6 +359,9 @@ export class EmbeddedBroker implements MqttBus {
       clients: this.#clients.size,
       messagesPerSecond: this.#rate.perSecond(),
       messagesTotal: this.#rate.total(),
+      droppedMessages: this.#flow.dropped,
+      connectionsCut: this.#flow.cut + this.#refusedPackets,
+      peakClientQueueBytes: this.#flow.peakQueuedBytes,
     };
   }
 

@@ -39,6 +39,16 @@ export interface MqttStats {
   /** Messages published by clients per second, averaged over the last 10 s. */
   messagesPerSecond: number;
   messagesTotal: number;
+  /** Embedded broker: QoS 0 messages dropped for consumers that fell behind (clients, and the hub's own), since start. */
+  droppedMessages?: number;
+  /** Embedded broker: connections closed for not reading (slow consumers) or for an oversized packet, since start. */
+  connectionsCut?: number;
+  /** Embedded broker: the most bytes seen waiting in one client's socket buffer, since start. */
+  peakClientQueueBytes?: number;
+  /** Embedded broker: messages for the hub's own subscriptions waiting in the broker thread, now and at most. */
+  hubQueue?: { now: number; peak: number };
+  /** Embedded broker: the broker thread's V8 heap in use, bytes. */
+  heapUsedBytes?: number;
 }
 
 /**

@@ -26,6 +26,11 @@ const START_TIMEOUT_MS = 30_000;
 /** Handling of the broker thread's posts per event-loop turn before the rest waits for the next one. */
 const TURN_BUDGET_MS = 3;
 const STOP_TIMEOUT_MS = 4_000;
+/**
+ * An MQTT-over-WebSocket client with this much unsent is cut off. Its frames are relayed from the broker
+ * thread, whose own flow control (flow-control.ts) sees a stream that never backs up, so the bound is here.
+ */
+const WS_CUTOFF_BYTES = 4 * 1024 * 1024;
 
 /**
  * The broker thread's entry: a sibling bundle in dist/; under tsx and Vitest, the TypeScript source, loaded
@@ -144,6 +149,8 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
     this.#draining = true;
     const began = performance.now();
     let handled = 0;
+    // Tells the broker thread how many messages were handled, so it sends more (hub-outbox.ts).
+    let consumed = 0;
     while (this.#queueHead < this.#queue.length) {
       const msg = this.#queue[this.#queueHead]!;
       if (msg.type === "messages") {
@@ -155,7 +162,9 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
           } catch (err) {
             this.#deps.log.error({ err, topic: message.topic }, "mqtt message handler failed");
           }
+          consumed++;
           if (++handled % 16 === 0 && performance.now() - began > TURN_BUDGET_MS) {
+            this.#consumed(consumed);
             setImmediate(() => this.#drain());
             return;
           }
@@ -173,6 +182,11 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
     this.#queue = [];
     this.#queueHead = 0;
     this.#draining = false;
+    this.#consumed(consumed);
+  }
+
+  #consumed(count: number): void {
+    if (count > 0 && !this.#stopping) this.#worker?.postMessage({ type: "consumed", count } satisfies ToBroker);
   }
 
   #onMessage(msg: Exclude<FromBroker, { type: "messages" }>): void {
@@ -211,9 +225,16 @@ export class WorkerBroker implements MqttBus, ExplorerSource {
       case "stats":
         this.#stats = msg.stats;
         return;
-      case "wsWrite":
-        this.#sockets.get(msg.connId)?.send(msg.data);
+      case "wsWrite": {
+        const ws = this.#sockets.get(msg.connId);
+        if (!ws) return;
+        ws.send(msg.data);
+        if (ws.bufferedAmount > WS_CUTOFF_BYTES) {
+          this.#deps.log.warn({ connId: msg.connId, unsent: ws.bufferedAmount }, "mqtt websocket client cut off: it does not read what it subscribed to");
+          ws.terminate();
+        }
         return;
+      }
       case "wsEnd":
         this.#sockets.get(msg.connId)?.close();
         this.#sockets.delete(msg.connId);

@@ -218,6 +218,15 @@ export class RoomRegistry {
     return moved;
   }
 
+  /** Where an entity shows: its own room, else its device's; null when neither has one. */
+  roomOfEntity(entityId: string): string | null {
+    const { devices, settings } = this.#deps;
+    const own = settings.of(entityId).roomId;
+    if (own !== null) return own;
+    const deviceId = devices.findEntity(entityId)?.deviceId;
+    return deviceId ? (devices.findDevice(deviceId)?.roomId ?? null) : null;
+  }
+
   /**
    * What a service call targeting the area reaches, as Home Assistant resolves `area_id`: entities placed in
    * the room themselves, and those of devices in the room that have no room of their own; hidden entities

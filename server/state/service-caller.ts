@@ -2,6 +2,8 @@ import { z } from "zod";
 import { PLATFORMS } from "@/devices/components";
 import { isComponent } from "@/devices/components/platform";
 import { haPublishTopic, haQos, haBoolean, pythonStr } from "@/devices/discovery/ha-values";
+import { LIMITED_MESSAGE } from "@/devices/auth/access";
+import type { AccessScope } from "../auth/access-scope";
 import { HubError, formatIssues } from "../errors";
 import type { HaState, ServiceCallInput } from "../hub-api";
 import type { MqttBus } from "../mqtt/mqtt-bus";
@@ -65,11 +67,29 @@ export class ServiceCaller {
   }
 
   async call(input: ServiceCallInput): Promise<HaState[]> {
+    if (input.scope?.limited) return this.#callLimited(input, input.scope);
     const provided = this.#domains.get(input.domain);
     if (!provided) return this.#callEntities(input);
     const { targets, fromDevices, rest } = this.#targets(input.data);
     const entityIds = [...new Set([...targets, ...fromDevices])];
     return provided.call({ service: input.service, entityIds, data: rest, userId: input.userId, context: input.context }, () => this.#callEntities(input));
+  }
+
+  /**
+   * A room-limited person's call: entity services on entities they see only. `all` means all of theirs;
+   * MQTT publishing and the hub's own domains (notify, scene, persistent_notification) are for admins.
+   */
+  async #callLimited(input: ServiceCallInput, scope: AccessScope): Promise<HaState[]> {
+    const { domain, service } = input;
+    if (domain === "mqtt" || this.#domains.has(domain)) throw new HubError("forbidden", `${domain}.${service}: ${LIMITED_MESSAGE}`);
+    const { targets, fromDevices, rest } = this.#targets(input.data);
+    const ids = targets.includes("all")
+      ? this.#deps.states.list().map((s) => s.entity_id).filter((id) => (domain === "homeassistant" || id.startsWith(`${domain}.`)) && scope.seesEntity(id))
+      : [...targets, ...fromDevices];
+    const unseen = ids.find((id) => !scope.seesEntity(id));
+    if (unseen !== undefined) throw new HubError("forbidden", `${unseen}: ${LIMITED_MESSAGE}`);
+    if (ids.length === 0) throw new HubError("invalid_input", "entity_id is required (a string or a list)");
+    return this.#callEntities({ domain, service, data: { ...rest, entity_id: ids }, userId: input.userId, context: input.context });
   }
 
   async #callEntities({ domain, service, data, userId, context }: ServiceCallInput): Promise<HaState[]> {

@@ -90,8 +90,10 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     tls,
     stop: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Upgraded sockets (WebSockets a test left open) hold server.close until the hub's stop closes them.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await hub.stop();
+      await closed;
       db.$client.close();
     },
   };

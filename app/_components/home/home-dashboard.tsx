@@ -44,20 +44,26 @@ function RoomSection({ snapshot, room, entities, devices }: { snapshot: HomeSnap
   );
 }
 
-/** The home view: summary, the inbox of new devices, pinned entities, then every room with its quick controls. */
-export function HomeDashboard({ snapshot, health }: { snapshot: HomeSnapshot; health?: DeviceHealthSummary | undefined }) {
+/**
+ * The home view: summary, the inbox of new devices, pinned entities, then every room with its quick controls.
+ * Without `manage` (a member, a room-limited person, a wall tablet) it is the controls alone: no inbox, health,
+ * logbook or setup links.
+ */
+export function HomeDashboard({ snapshot, health, manage = true }: { snapshot: HomeSnapshot; health?: DeviceHealthSummary | undefined; manage?: boolean }) {
   const { rooms, devices, entities } = snapshot;
-  const inbox = devices.filter((d) => d.room_id === null);
+  const inbox = manage ? devices.filter((d) => d.room_id === null) : [];
   const pinned = orderEntities(entities.filter((e) => e.pinned && !e.hidden));
   return (
     <div className="home">
       <div className="page-head">
         <h1 className="page-title">{snapshot.homeName}</h1>
-        <div className="page-head-actions">
-          <Link className="btn btn-ghost" href="/logbook">
-            Logbook
-          </Link>
-        </div>
+        {manage && (
+          <div className="page-head-actions">
+            <Link className="btn btn-ghost" href="/logbook">
+              Logbook
+            </Link>
+          </div>
+        )}
       </div>
       <div className="head-meta">
         <SummaryLine entityIds={entities.map((e) => e.entity_id)} devices={devices} label="Home summary" withHealth={!health} />
@@ -97,7 +103,12 @@ export function HomeDashboard({ snapshot, health }: { snapshot: HomeSnapshot; he
         </section>
       )}
 
-      {rooms.length === 0 ? (
+      {rooms.length === 0 && !manage ? (
+        <section className="card empty-rooms">
+          <h2 className="card-title">Nothing here yet</h2>
+          <p className="muted">No room has been shared with this account. Ask whoever runs the hub to add one.</p>
+        </section>
+      ) : rooms.length === 0 ? (
         <section className="card empty-rooms">
           <h2 className="card-title">No rooms yet</h2>
           <p className="muted">
@@ -118,9 +129,11 @@ export function HomeDashboard({ snapshot, health }: { snapshot: HomeSnapshot; he
           ))}
         </div>
       )}
-      <p className="manage-rooms">
-        <Link href="/devices/add">Add a device</Link> · <Link href="/rooms">Manage rooms</Link>
-      </p>
+      {manage && (
+        <p className="manage-rooms">
+          <Link href="/devices/add">Add a device</Link> · <Link href="/rooms">Manage rooms</Link>
+        </p>
+      )}
     </div>
   );
 }

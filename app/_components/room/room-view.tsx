@@ -14,6 +14,8 @@ interface RoomViewProps {
   devices: DeviceItem[];
   timeZone: string;
   temperatureUnit: string;
+  /** Owners and admins: the logbook link, editing the room, device pages. */
+  manage?: boolean;
 }
 
 const READINGS = new Set(["sensor", "binary_sensor", "event"]);
@@ -42,7 +44,7 @@ function EditBar({ entity, index, count, busy, onMove, onPatch }: { entity: Enti
 }
 
 /** A room: its entities in a sensible order, generated from the registry; Edit hides, reorders and pins. */
-export function RoomView({ room, entities, devices, timeZone, temperatureUnit }: RoomViewProps) {
+export function RoomView({ room, entities, devices, timeZone, temperatureUnit, manage = true }: RoomViewProps) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -82,14 +84,16 @@ export function RoomView({ room, entities, devices, timeZone, temperatureUnit }:
     <div className="room">
       <div className="page-head">
         <h1 className="page-title">{room.name}</h1>
-        <div className="page-head-actions">
-          <Link className="btn btn-ghost" href={`/logbook?room=${encodeURIComponent(room.room_id)}`}>
-            Logbook
-          </Link>
-          <button type="button" className="btn btn-secondary" aria-pressed={editing} onClick={() => setEditing(!editing)}>
-            {editing ? "Done" : "Edit"}
-          </button>
-        </div>
+        {manage && (
+          <div className="page-head-actions">
+            <Link className="btn btn-ghost" href={`/logbook?room=${encodeURIComponent(room.room_id)}`}>
+              Logbook
+            </Link>
+            <button type="button" className="btn btn-secondary" aria-pressed={editing} onClick={() => setEditing(!editing)}>
+              {editing ? "Done" : "Edit"}
+            </button>
+          </div>
+        )}
       </div>
       <div className="head-meta">
         <SummaryLine entityIds={entities.map((e) => e.entity_id)} devices={devices} label={`${room.name} summary`} />
@@ -147,7 +151,7 @@ export function RoomView({ room, entities, devices, timeZone, temperatureUnit }:
           <ul className="device-links">
             {devices.map((d) => (
               <li key={d.id}>
-                <Link href={`/devices/${encodeURIComponent(d.id)}`}>{d.name}</Link>
+                {manage ? <Link href={`/devices/${encodeURIComponent(d.id)}`}>{d.name}</Link> : d.name}
               </li>
             ))}
           </ul>

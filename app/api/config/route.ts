@@ -1,4 +1,4 @@
 // GET /api/config — HA-compatible configuration
-import { authedRoute } from "../../_lib/route";
+import { scopedRoute } from "../../_lib/route";
 
-export const GET = authedRoute(({ api }) => api.haConfig());
+export const GET = scopedRoute(({ api }) => api.haConfig());

@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -38,7 +39,7 @@ export default async function AutomationPage({ params }: { params: Promise<{ id:
   if (!automation) notFound();
   const home = api.home();
   const timeZone = home?.timeZone ?? "UTC";
-  const canEdit = principal.user.role !== "user";
+  const canEdit = canManage(principal.user);
   const traces = api.automations.traces(automation.id);
   // Newest first; the newest two carry their YAML for the diff shown by default, the rest load when opened.
   const revisions = api.automations.revisions(automation.id).map(({ revision, saved_at, saved_by, action, source }, i) => ({ revision, saved_at, saved_by, action, ...(i < 2 ? { source } : {}) }));

@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "New automation" };
 
 export default async function NewAutomationPage() {
   const { api, principal } = await requireUser("/automations/new");
-  if (principal.user.role === "user") redirect("/automations");
+  if (!canManage(principal.user)) redirect("/automations");
   return (
     <AppShell homeName={api.home()?.locationName ?? "Hearth"}>
       <div className="automations">

@@ -1,3 +1,4 @@
+import { canManage as mayManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -41,7 +42,7 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
   const via = device.via_device_id ? findDevice(api, device.via_device_id) : undefined;
   const name = device.name_by_user ?? device.name;
   const entities = snapshot.entities.filter((e) => e.device_id === device.id);
-  const canManage = principal.user.role !== "user";
+  const canManage = mayManage(principal.user);
   const room = snapshot.rooms.find((r) => r.room_id === device.room_id);
   const now = snapshot.renderedAt;
   const facts: Array<[string, string | null]> = [

@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "../../_lib/current-user";
@@ -17,7 +18,7 @@ export default async function AddDevicePage() {
       </p>
       <h1 className="page-title">Add device</h1>
       <p className="muted lead">Hearth makes a login for the device, gives you its settings, and watches for it to connect.</p>
-      {principal.user.role === "user" ? (
+      {!canManage(principal.user) ? (
         <p role="alert" className="alert alert-error">
           Only the home’s owner or an admin can add devices.
         </p>

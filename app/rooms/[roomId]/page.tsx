@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { canManage } from "@/devices/auth/access";
 import { requireUser } from "../../_lib/current-user";
 import { hub } from "../../_lib/hub";
 import { readHome, statesFor } from "../../_lib/home-snapshot";
@@ -17,8 +18,8 @@ export async function generateMetadata({ params }: { params: Promise<{ roomId: s
 export default async function RoomPage({ params }: { params: Promise<{ roomId: string }> }) {
   const { roomId: raw } = await params;
   const roomId = decodeURIComponent(raw);
-  const { api } = await requireUser(`/rooms/${raw}`);
-  const snapshot = readHome(api);
+  const { api, principal } = await requireUser(`/rooms/${raw}`, "limited");
+  const snapshot = readHome(api, principal.user);
   const room = snapshot.rooms.find((r) => r.room_id === roomId);
   if (!room) notFound();
   const entities = snapshot.entities.filter((e) => e.room_id === roomId);
@@ -26,7 +27,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
   return (
     <AppShell homeName={snapshot.homeName}>
       <LiveStatesProvider initial={statesFor(api, entities.map((e) => e.entity_id))} renderedAt={snapshot.renderedAt}>
-        <RoomView room={{ room_id: room.room_id, name: room.name }} entities={entities} devices={devices} timeZone={snapshot.timeZone} temperatureUnit={snapshot.temperatureUnit} />
+        <RoomView room={{ room_id: room.room_id, name: room.name }} entities={entities} devices={devices} timeZone={snapshot.timeZone} temperatureUnit={snapshot.temperatureUnit} manage={canManage(principal.user)} />
       </LiveStatesProvider>
     </AppShell>
   );

@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "../../_lib/current-user";
@@ -21,7 +22,7 @@ export default async function DatabasePage() {
       <p className="muted lead">
         Everything Hearth records, how much room it takes and what fills it. Tune any entity: don’t record it, keep it longer or shorter, or store only the changes that matter.
       </p>
-      <DatabaseDashboard initial={stats} canManage={principal.user.role !== "user"} renderedAt={Date.now()} timeZone={home?.timeZone ?? "UTC"} />
+      <DatabaseDashboard initial={stats} canManage={canManage(principal.user)} renderedAt={Date.now()} timeZone={home?.timeZone ?? "UTC"} />
     </AppShell>
   );
 }

@@ -1,3 +1,4 @@
+import { canManage as mayManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: "MQTT users" };
 export default async function MqttSettingsPage() {
   const { api, principal } = await requireUser("/settings/mqtt");
   const home = api.home();
-  const canManage = principal.user.role !== "user";
+  const canManage = mayManage(principal.user);
   const h = await headers();
   const host = requestHost(h.get("host"));
   const status = api.status();
@@ -41,8 +42,18 @@ export default async function MqttSettingsPage() {
         </Link>
       </p>
       <p className="lead">
+        <Link href="/settings/people" className="btn btn-secondary">
+          People
+        </Link>
+      </p>
+      <p className="lead">
         <Link href="/settings/backups" className="btn btn-secondary">
           Backups
+        </Link>
+      </p>
+      <p className="lead">
+        <Link href="/settings/https" className="btn btn-secondary">
+          HTTPS certificate
         </Link>
       </p>
       {canManage ? (

@@ -1,4 +1,4 @@
 // POST /api/auth/websocket-token — a short-lived token for the WebSocket API's auth message (browsers hold only a cookie)
-import { authedRoute } from "../../../_lib/route";
+import { scopedRoute } from "../../../_lib/route";
 
-export const POST = authedRoute(({ api, principal }) => api.auth.websocketToken(principal));
+export const POST = scopedRoute(({ api, principal }) => api.auth.websocketToken(principal));

@@ -1,4 +1,5 @@
 // GET/POST/DELETE /api/push/subscriptions — phones that get push; subscribe this phone (201); remove one by endpoint or id
+import { canManage } from "@/devices/auth/access";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { authedRoute, readJson } from "../../../_lib/route";
@@ -24,6 +25,6 @@ export const POST = authedRoute(async ({ api, req, principal }) => {
 
 export const DELETE = authedRoute(async ({ api, req, principal }) => {
   const target = await readJson(req, unsubscribeSchema);
-  api.push.unsubscribe(target, { userId: String(principal.user.id), isAdmin: principal.user.role !== "user" });
+  api.push.unsubscribe(target, { userId: String(principal.user.id), isAdmin: canManage(principal.user) });
   return undefined;
 });

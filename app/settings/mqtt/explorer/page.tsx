@@ -1,3 +1,4 @@
+import { canManage } from "@/devices/auth/access";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUser } from "../../../_lib/current-user";
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "MQTT explorer" };
 export default async function MqttExplorerPage() {
   const { api, principal } = await requireUser("/settings/mqtt/explorer");
   const home = api.home();
-  const canUse = principal.user.role !== "user";
+  const canUse = canManage(principal.user);
   const external = api.status().mqtt.mode === "external";
   return (
     <AppShell homeName={home?.locationName ?? "Hearth"}>

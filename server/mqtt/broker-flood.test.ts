@@ -1,0 +1,165 @@
+import net from "node:net";
+import { Aedes, type AedesPublishPacket } from "aedes";
+import type { IClientOptions, MqttClient } from "mqtt";
+import mqttPacket from "mqtt-packet";
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestHub, type TestHub } from "../testing/test-hub";
+import { CUTOFF_BYTES, DRAIN_TIMEOUT_MS } from "./broker-limits";
+import { boundDeliveryRecursion } from "./flow-control";
+import type { MqttMessage } from "./mqtt-bus";
+import { connectClient, waitFor } from "../testing/mqtt-test-client";
+
+const hubs: TestHub[] = [];
+const clients: MqttClient[] = [];
+const sockets: net.Socket[] = [];
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  for (const c of clients.splice(0)) c.end(true);
+  for (const h of hubs.splice(0)) await h.stop();
+});
+
+const connect = (url: string, opts: IClientOptions = {}): Promise<MqttClient> => connectClient(clients, url, opts);
+
+
+/** A raw MQTT publisher: CONNECT, then QoS 0 PUBLISHes written as fast as TCP takes them. */
+async function rawPublisher(port: number, clientId: string): Promise<net.Socket> {
+  const socket = net.connect(port, "127.0.0.1");
+  sockets.push(socket);
+  socket.on("error", () => undefined);
+  await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+  socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId, keepalive: 60 }));
+  await new Promise<void>((resolve) => socket.once("data", () => resolve())); // CONNACK
+  return socket;
+}
+
+/** Writes `count` packets built by `make(i)`, waiting for `drain`; stops early at `deadline`. Resolves how many went. */
+async function flood(socket: net.Socket, count: number, deadline: number, make: (i: number) => Buffer, progress = { sent: 0 }): Promise<number> {
+  for (let i = 0; i < count; i++) {
+    progress.sent = i;
+    if (socket.destroyed || Date.now() > deadline) return i;
+    if (!socket.write(make(i))) {
+      const drained = await Promise.race([
+        new Promise<boolean>((resolve) => socket.once("drain", () => resolve(true))),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))),
+      ]);
+      if (!drained) return i + 1;
+    }
+  }
+  return count;
+}
+
+describe("mqemitter recursion", () => {
+  it("drains a deep queue of messages that complete synchronously without overflowing the stack", async () => {
+    const aedes = await Aedes.createBroker();
+    try {
+      boundDeliveryRecursion(aedes);
+      const mq = (aedes as unknown as { mq: { concurrency: number } }).mq;
+      mq.concurrency = 1;
+      // One slow delivery holds the only slot while 50,000 messages nobody subscribed to queue up behind it;
+      // once it completes, each queued message completes synchronously (no subscriber) and takes the next.
+      let release: (() => void) | undefined;
+      await new Promise<void>((resolve) => aedes.subscribe("hold", (_p: AedesPublishPacket, cb: () => void) => (release = cb), resolve));
+      const payload = Buffer.from("x");
+      aedes.publish({ cmd: "publish", topic: "hold", payload, qos: 0, retain: false, dup: false }, () => undefined);
+      await waitFor(() => release !== undefined, 5000, "the held delivery");
+      const N = 50_000;
+      let done = 0;
+      for (let i = 0; i < N; i++) aedes.publish({ cmd: "publish", topic: "nobody/listens", payload, qos: 0, retain: false, dup: false }, () => done++);
+      expect(done).toBe(0);
+      release!(); // plain mqemitter 7 throws RangeError (Maximum call stack size exceeded) from here
+      await waitFor(() => done === N, 20_000, "every queued message");
+      expect(done).toBe(N);
+    } finally {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    }
+  });
+});
+
+describe("embedded broker under a QoS 0 flood", () => {
+  it("cuts off a subscriber that stopped reading, keeps serving everyone else and bounds its memory", { timeout: 90_000 }, async () => {
+    const t = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" });
+    hubs.push(t);
+    const slow = await connect(t.mqttUrl, { clientId: "slow-sub" });
+    await slow.subscribeAsync("flood/#", { qos: 0 });
+    // The slow subscriber stops reading its socket: what the broker sends it piles up on the broker's side.
+    (slow.stream as net.Socket).pause();
+    const probe = await connect(t.mqttUrl, { clientId: "probe-sub" });
+    await probe.subscribeAsync("probe/#", { qos: 0 });
+    const probed: string[] = [];
+    probe.on("message", (_topic, payload) => probed.push(payload.toString()));
+    const prober = await connect(t.mqttUrl, { clientId: "probe-pub" });
+    await waitFor(() => t.broker.stats().connected && t.broker.clients().length === 3, 5000, "three clients");
+    const heapBefore = await nextStats(t).then((s) => s.heapUsedBytes ?? 0);
+
+    // 1 KiB payloads, at most 100,000 of them (100 MiB) and at most 20 s: more than the slow client's buffers hold.
+    const payload = Buffer.alloc(1024, 120);
+    const packets = Array.from({ length: 16 }, (_, i) => mqttPacket.generate({ cmd: "publish", topic: `flood/dev${i}/state`, payload, qos: 0, retain: false, dup: false }));
+    const publisher = await rawPublisher(t.mqttPort, "flooder");
+    const progress = { sent: 0 };
+    const flooding = flood(publisher, 100_000, Date.now() + 20_000, (i) => packets[i % packets.length]!, progress);
+
+    // Once 20 MiB went out, far more than the slow client's socket buffers (kernel and broker) hold, others
+    // must still be served: every probe reaches its subscriber while the flood goes on.
+    await waitFor(() => progress.sent >= 20_000, 20_000, "20 MiB of flood");
+    for (let i = 0; i < 5; i++) {
+      prober.publish("probe/x", `p${i}`, { qos: 0 });
+      await waitFor(() => probed.includes(`p${i}`), 5000, `probe ${i}`);
+    }
+
+    // The slow subscriber is cut off once it has been backed up for DRAIN_TIMEOUT_MS.
+    await waitFor(() => !t.broker.clients().some((c) => c.clientId === "slow-sub"), DRAIN_TIMEOUT_MS + 10_000, "the slow subscriber cut off");
+    const sent = await flooding;
+    expect(sent).toBeGreaterThan(20_000);
+    const stats = await nextStats(t);
+    expect(stats.droppedMessages ?? 0).toBeGreaterThan(0);
+    // Bounded by counts, not time: what waited for the slow client never passed the cut-off, and the broker
+    // thread's heap did not take in the flood (100 MiB sent, most of it never deliverable to the slow client).
+    expect(stats.peakClientQueueBytes).toBeLessThanOrEqual(CUTOFF_BYTES + 64 * 1024);
+    expect((stats.heapUsedBytes ?? 0) - heapBefore).toBeLessThan(64 * 1024 * 1024);
+
+    // The slow client finally going (the mqemitter recursion case) leaves the broker thread alive and working.
+    slow.end(true);
+    publisher.destroy();
+    prober.publish("probe/x", "after", { qos: 0 });
+    await waitFor(() => probed.includes("after"), 5000, "a message after the flood");
+    const late = await connect(t.mqttUrl, { clientId: "late" });
+    expect(late.connected).toBe(true);
+    expect(t.broker.stats().connected).toBe(true);
+  });
+
+  it("keeps the hub's own lagging subscription bounded: oldest QoS 0 dropped, retained state and the newest kept", { timeout: 90_000 }, async () => {
+    const t = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" });
+    hubs.push(t);
+    const seen: MqttMessage[] = [];
+    // A hub-side consumer far slower than the flood: ~0.2 ms per message on the hub's thread.
+    await t.broker.subscribe("lag/#", (m) => {
+      const until = performance.now() + 0.2;
+      while (performance.now() < until);
+      seen.push(m);
+    });
+    const publisher = await rawPublisher(t.mqttPort, "lag-flooder");
+    const N = 120_000;
+    const live = (i: number) => mqttPacket.generate({ cmd: "publish", topic: "lag/dev/state", payload: Buffer.from(`{"seq":${i}}`), qos: 0, retain: false, dup: false });
+    const retained = mqttPacket.generate({ cmd: "publish", topic: "lag/dev/config", payload: Buffer.from("kept"), qos: 0, retain: true, dup: false });
+    const sent = await flood(publisher, N, Date.now() + 30_000, (i) => (i === N / 2 ? retained : live(i)));
+    expect(sent).toBe(N);
+    // The newest message survives drop-oldest; the retained one in the middle is never dropped.
+    await waitFor(() => seen.some((m) => m.payload.toString() === `{"seq":${N - 1}}`), 60_000, "the last message at the hub");
+    expect(seen.filter((m) => m.topic === "lag/dev/config").map((m) => m.payload.toString())).toEqual(["kept"]);
+    const stats = await nextStats(t);
+    expect(stats.droppedMessages ?? 0).toBeGreaterThan(0);
+    // The broker thread never held more than its bound (20,000, shed to 15,000) plus one batch.
+    expect(stats.hubQueue?.peak ?? Infinity).toBeLessThanOrEqual(20_000 + 1024);
+    // What was kept arrives in order.
+    const seqs = seen.filter((m) => m.topic === "lag/dev/state").map((m) => (JSON.parse(m.payload.toString()) as { seq: number }).seq);
+    expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!)).toBe(true);
+    expect(seqs.length).toBeLessThan(N - 1);
+  });
+});
+
+/** Stats the broker thread sent after this call (it sends them once a second). */
+async function nextStats(t: TestHub): Promise<ReturnType<TestHub["broker"]["stats"]>> {
+  await new Promise((r) => setTimeout(r, 1100));
+  return t.broker.stats();
+}
