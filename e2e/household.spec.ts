@@ -117,6 +117,10 @@ test("a guest added on the People page sees and controls only the living room, e
   expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(kitchenLamp);
   expect((await r.post("/api/services/light/turn_on", { data: { area_id: rooms.kitchen } })).status()).toBe(403);
   expect((await r.post("/api/services/mqtt/publish", { data: { topic: "x/y", payload: "1" } })).status()).toBe(403);
+  expect((await r.get(`/api/history/period?filter_entity_id=${kitchenLamp}`)).status()).toBe(404);
+  const mine = (await (await r.get("/api/history/period")).json()) as Array<Array<{ entity_id: string }>>;
+  expect(mine.map((series) => series[0]?.entity_id)).not.toContain(kitchenLamp);
+  expect((await r.get(`/api/history/statistics?statistic_ids=${kitchenLamp}&start_time=${new Date(Date.now() - 3_600_000).toISOString()}`)).status()).toBe(404);
   expect((await r.get("/api/automations")).status()).toBe(403);
   expect((await r.get("/api/mqtt-users")).status()).toBe(403);
   expect(kitchen.commands.filter((c) => c.topic.endsWith("/lamp/set"))).toHaveLength(0);

@@ -2,7 +2,7 @@ import type { HubDatabase } from "@/db/open-database";
 import { DiscoveryFingerprints } from "@/db/queries/discovery";
 import { databaseSize } from "@/db/open-database";
 import { findHome, upsertHome } from "@/db/queries/accounts";
-import { canManage, isHomeNetworkAddress } from "@/devices/auth/access";
+import { canManage, isHomeNetworkAddress, isLimited } from "@/devices/auth/access";
 import { accessScope, type PlacementLookup } from "./auth/access-scope";
 import { AccountService } from "./auth/account-service";
 import { MqttAclService, parseAclRules } from "./auth/mqtt-acl-service";
@@ -10,7 +10,7 @@ import { SessionAdmin } from "./auth/session-admin";
 import { WebSocketTokens } from "./auth/websocket-tokens";
 import type { Config } from "./config";
 import { EventBus } from "./event-bus";
-import type { HubApi, HubStatus, ListenerView, MqttUserView, Principal } from "./hub-api";
+import type { HubApi, HubStatus, ListenerView, MqttUserView, Principal, UserView } from "./hub-api";
 import type { Logger } from "./logger";
 import { WorkerBroker } from "./mqtt/worker-broker";
 import { ExternalBroker } from "./mqtt/external-broker";
@@ -356,8 +356,19 @@ export class Hub {
   };
 
   /** A person's rights changed or they were removed: their live sockets reconnect (or fail) under the new ones. */
-  #rightsChanged(userId: number): void {
+  #rightsChanged(userId: number, now: UserView | undefined): void {
     this.live.closeUser(userId);
+    this.explorerStream.closeUser(userId);
+    // House-wide pushes are for people who see the whole house.
+    if (!now || isLimited(now)) this.push.forgetUser(String(userId));
+  }
+
+  /** A password set by an admin (a lost or stolen one): every session and API token of the person ends. */
+  #signOutEverywhere(userId: number): number {
+    const ended = this.sessionAdmin.revokeOthers(userId, undefined);
+    for (const token of this.accounts.listTokens(userId)) ended.push(this.accounts.revokeToken(userId, token.id));
+    for (const credential of ended) this.#revoked(credential);
+    return ended.length;
   }
 
   /** A session ended or a token was revoked: its WebSocket tokens stop working and its sockets close now. */
@@ -580,13 +591,14 @@ export class Hub {
         },
         update: async (by, userId, patch) => {
           const updated = await accounts.updateUser(by, userId, { ...patch, rooms: this.#knownRooms(patch.rooms) });
-          this.#rightsChanged(userId);
+          this.#rightsChanged(userId, updated);
+          if (patch.password !== undefined) this.#signOutEverywhere(userId);
           this.#deps.log.info({ module: "auth", by: by.username, user: updated.username, role: updated.role, rooms: updated.rooms, localOnly: updated.local_only }, "person changed");
           return updated;
         },
         remove: (by, userId) => {
           const removed = accounts.removeUser(by, userId);
-          this.#rightsChanged(userId);
+          this.#rightsChanged(userId, undefined);
           this.#deps.log.info({ module: "auth", by: by.username, user: removed.username }, "person removed");
         },
       },
@@ -734,7 +746,7 @@ export class Hub {
         update: (roomId, patch) => this.rooms.update(roomId, patch),
         remove: (roomId) => {
           this.rooms.remove(roomId);
-          for (const userId of accounts.forgetRoom(roomId)) this.#rightsChanged(userId);
+          for (const userId of accounts.forgetRoom(roomId)) this.#rightsChanged(userId, accounts.findUser(userId));
         },
         reorder: (roomIds) => this.rooms.reorder(roomIds),
       },

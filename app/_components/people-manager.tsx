@@ -196,7 +196,7 @@ export function PeopleManager({ initial, rooms, me }: { initial: UserView[]; roo
               {editing?.id === u.id && (
                 <form className="people-edit stack" onSubmit={(e) => void save(e)} aria-label={`Change ${u.name}`}>
                   <RightsFields value={editing.rights} onChange={(r) => setEditing({ ...editing, rights: r })} rooms={rooms} roles={u.role === "admin" || me.role === "owner" ? ["admin", "user", "kiosk"] : roles} />
-                  <TextField label="New password" hint="Leave empty to keep it. At least 8 characters." type="password" autoComplete="new-password" revealable value={editing.password} onChange={(e) => setEditing({ ...editing, password: e.target.value })} />
+                  <TextField label="New password" hint="Leave empty to keep it. A new one (8 characters or more) signs them out everywhere and revokes their API tokens." type="password" autoComplete="new-password" revealable value={editing.password} onChange={(e) => setEditing({ ...editing, password: e.target.value })} />
                   {editing.error && (
                     <p role="alert" className="alert alert-error">
                       {editing.error}

@@ -80,7 +80,8 @@ export function readHome(api: HubApi, user?: UserView): HomeSnapshot {
     timeZone: home?.timeZone ?? "UTC",
     temperatureUnit: home?.unitSystem === "us_customary" ? "°F" : "°C",
     rooms: limited ? api.rooms.list().filter((r) => limited.seesRoom(r.room_id)) : api.rooms.list(),
-    devices: deviceViews.map(toDeviceItem),
+    // A device seen through one entity shows that entity alone.
+    devices: limited ? deviceViews.map((d) => ({ ...toDeviceItem(d), entity_ids: d.entities.map((e) => e.entity_id).filter((id) => limited.seesEntity(id)) })) : deviceViews.map(toDeviceItem),
     entities: entities.map((e) => toEntityItem(e, e.device_id ? byId.get(e.device_id) : undefined)),
     renderedAt: Date.now(),
   };

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { hub } from "../_lib/hub";
-import { SESSION_COOKIE } from "../_lib/session-cookie";
+import { currentPrincipal } from "../_lib/current-user";
 import { AuthShell } from "../_components/app-shell";
 import { LoginForm } from "../_components/login-form";
 
@@ -20,8 +19,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const api = await hub();
   if (api.auth.needsOnboarding()) redirect("/onboarding");
   const next = safeNext((await searchParams).next);
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  if (token && api.auth.authenticate({ sessionToken: token })) redirect(next);
+  // Signed in already (from where this request comes: a home-network-only session is not, from outside).
+  if (await currentPrincipal(api)) redirect(next);
   const home = api.home();
   return (
     <AuthShell>

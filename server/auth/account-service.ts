@@ -184,6 +184,8 @@ export class AccountService {
     if (!found) throw new HubError("not_found", "no such person");
     const target = toUserView(found);
     if (target.id === by.id) throw new HubError("forbidden", "change your own password on your profile; another admin changes your rights");
+    // Nobody else touches the owner: not their password, name, rights or home-network flag.
+    if (target.role === "owner") throw new HubError("forbidden", "only the owner changes the owner's account");
     if (target.role === "admin" && by.role !== "owner") throw new HubError("forbidden", "only the owner changes an admin");
     return target;
   }

@@ -49,12 +49,12 @@ async function home() {
   api.devices.update(api.devices.list().find((d) => d.name === "living_plug")!.id, { room_id: living.room_id });
   api.devices.update(api.devices.list().find((d) => d.name === "kitchen_plug")!.id, { room_id: kitchen.room_id });
   const guest = await api.people.add(owner, { username: "guest", password: PASSWORD, rooms: [living.room_id] });
-  return { t, api, owner, guest, living: living.room_id, kitchen: kitchen.room_id, commands };
+  return { t, api, owner, guest, living: living.room_id, kitchen: kitchen.room_id, commands, dev };
 }
 
 describe("household roles", () => {
   it("a guest's services reach only the living room; `all` means all of theirs; hub-wide services are refused", async () => {
-    const { api, guest, kitchen, commands } = await home();
+    const { api, guest, kitchen, living, commands } = await home();
     const scope = api.access(guest);
     expect(scope.limited).toBe(true);
     expect(scope.seesEntity("switch.living_plug")).toBe(true);
@@ -68,7 +68,9 @@ describe("household roles", () => {
     expect((await errorOf(call("mqtt", "publish", { topic: "kitchen_plug/set", payload: "ON" }))).code).toBe("forbidden");
     expect((await errorOf(call("notify", "notify", { message: "hi" }))).code).toBe("forbidden");
     await call("switch", "turn_off", { entity_id: "all" });
-    await until(() => (commands.filter((c) => c === "living_plug/set").length === 2 ? true : undefined), "two living-room commands");
+    // A whole room of theirs works: the room's other entities (of other domains) are left alone, as for an admin.
+    await call("switch", "turn_on", { area_id: living });
+    await until(() => (commands.filter((c) => c === "living_plug/set").length === 3 ? true : undefined), "three living-room commands");
     expect(commands.filter((c) => c === "kitchen_plug/set")).toEqual([]);
 
     // The owner moves the kitchen plug into the living room: the guest reaches it at once.
@@ -77,7 +79,7 @@ describe("household roles", () => {
   });
 
   it("over the WebSocket a guest gets their states, controls only them, and is refused the other commands", async () => {
-    const { t, api, owner, guest } = await home();
+    const { t, api, owner, guest, dev } = await home();
     const ws = await authed(t, api.tokens.create(guest.id, "ws").token);
     sockets.push(ws);
     ws.send({ id: 1, type: "get_states" });
@@ -93,6 +95,17 @@ describe("household roles", () => {
     expect(await ws.message()).toMatchObject({ id: 3, success: false, error: { code: "unauthorized" } });
     ws.send({ id: 4, type: "logbook/get_events", start_time: new Date().toISOString() });
     expect(await ws.message()).toMatchObject({ id: 4, success: false, error: { code: "unauthorized" } });
+    // state_changed would carry every room's changes; registry updates (ids) are what their pages need.
+    ws.send({ id: 5, type: "subscribe_events", event_type: "state_changed" });
+    expect(await ws.message()).toMatchObject({ id: 5, success: false, error: { code: "unauthorized" } });
+    ws.send({ id: 6, type: "subscribe_events", event_type: "entity_registry_updated" });
+    expect(await ws.message()).toMatchObject({ id: 6, success: true });
+    // Only the living room's changes arrive on subscribe_entities.
+    await dev.publishAsync("kitchen_plug/state", "ON", { qos: 1 });
+    await dev.publishAsync("living_plug/state", "ON", { qos: 1 });
+    const change = (await ws.message()) as { id: number; event: { c?: Record<string, unknown> } };
+    expect(change.id).toBe(2);
+    expect(Object.keys(change.event.c ?? {})).toEqual(["switch.living_plug"]);
 
     // Rights change: the socket closes, so the client reconnects under the new ones.
     await api.people.update(owner, guest.id, { rooms: null });
@@ -122,6 +135,17 @@ describe("household roles", () => {
     expect((await errorOf(api.people.update(guest, guest.id, { rooms: null }))).code).toBe("forbidden");
     expect((await errorOf(Promise.resolve().then(() => api.people.remove(admin, owner.id)))).code).toBe("forbidden");
     expect((await errorOf(api.people.update(owner, guest.id, { rooms: ["no_such_room"] }))).message).toBe("rooms: no room no_such_room");
+    // Nobody but the owner touches the owner's account: not the password, not the flag, not the name.
+    for (const patch of [{ password: "taken over!!" }, { localOnly: true }, { name: "Mallory" }]) {
+      expect((await errorOf(api.people.update(admin, owner.id, patch))).code).toBe("forbidden");
+    }
+    await api.auth.login("ada", "password-123", null, "192.168.1.2");
+    // An admin's password reset ends every session and token of the person.
+    const grant = await api.auth.login("guest", PASSWORD, null, "192.168.1.2");
+    const token = api.tokens.create(guest.id, "script").token;
+    await api.people.update(admin, guest.id, { password: "a new password" });
+    expect(api.auth.authenticate({ sessionToken: grant.sessionToken })).toBeUndefined();
+    expect(api.auth.authenticate({ bearerToken: token })).toBeUndefined();
     const tablet = await api.people.update(admin, guest.id, { role: "kiosk" });
     expect(tablet).toMatchObject({ role: "kiosk", rooms: [living] });
 

@@ -27,7 +27,7 @@ export interface ExplorerStreamDeps {
  */
 export class ExplorerStream {
   readonly #deps: ExplorerStreamDeps;
-  readonly #open = new Set<() => void>();
+  readonly #open = new Map<() => void, number>();
 
   constructor(deps: ExplorerStreamDeps) {
     this.#deps = deps;
@@ -42,7 +42,12 @@ export class ExplorerStream {
 
   /** Ends every open stream (the hub is stopping). */
   close(): void {
-    for (const end of [...this.#open]) end();
+    for (const end of [...this.#open.keys()]) end();
+  }
+
+  /** Ends a person's streams: their rights changed or they were removed. */
+  closeUser(userId: number): void {
+    for (const [end, owner] of [...this.#open]) if (owner === userId) end();
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -102,7 +107,7 @@ export class ExplorerStream {
       closeTap?.().catch((err: unknown) => this.#deps.log.debug({ err }, "explorer stream: tap close failed"));
       if (!res.writableEnded) res.end();
     };
-    this.#open.add(end);
+    this.#open.set(end, principal.user.id);
     res.on("close", end);
     res.on("error", end);
     if (req.destroyed || res.destroyed) {

@@ -1,4 +1,4 @@
-import { canManage } from "@/devices/auth/access";
+import { canManage, isLimited } from "@/devices/auth/access";
 import type { HubApi } from "../hub-api";
 import { newContext } from "../state/context";
 import type { CommandHandler, LiveConnection } from "./connection";
@@ -19,6 +19,9 @@ import {
   type CommandEnvelope,
 } from "./protocol";
 import type { z } from "zod";
+
+/** The events a room-limited person may subscribe to: registry updates (ids only; the UI refetches what it may see). */
+const LIMITED_EVENTS: ReadonlySet<string> = new Set(["area_registry_updated", "device_registry_updated", "entity_registry_updated"]);
 
 export interface CommandDeps {
   api: HubApi;
@@ -87,7 +90,12 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
       const body = fields(conn, msg, subscribeEventsMessage);
       if (!body) return;
       const eventType = body.event_type === undefined || body.event_type === MATCH_ALL ? null : body.event_type;
-      // HA: only admins may subscribe to every event or to events outside the allowlist.
+      // HA: only admins may subscribe to every event or to events outside the allowlist. A room-limited person
+      // gets the registry updates alone (ids, so their pages refetch): state_changed would show every room.
+      if (isLimited(conn.principal.user) && (eventType === null || !LIMITED_EVENTS.has(eventType))) {
+        conn.error(msg.id, "unauthorized", `Unauthorized: ${eventType ?? "all events"} is not open to an account limited to some rooms; use subscribe_entities.`);
+        return;
+      }
       if (!conn.isAdmin && (eventType === null || !SUBSCRIBE_ALLOWLIST.has(eventType))) {
         conn.error(msg.id, "unauthorized", `Unauthorized: only admins may subscribe to ${eventType ?? "all events"}.`);
         return;

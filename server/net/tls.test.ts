@@ -46,6 +46,27 @@ describe("TLS", () => {
     await c.endAsync();
   });
 
+  it("holds a user's ACL over TLS as over TCP: a denied publish is not delivered, a denied subscription is refused", async () => {
+    const { password } = await t.hub.api.mqttUsers.add({ username: "tls-plug", acl: [{ access: "readwrite", pattern: "plug/%u/#" }] });
+    const watcher = await mqtt.connectAsync(`mqtts://127.0.0.1:${t.tls?.port}`, { ca, reconnectPeriod: 0 });
+    const seen: string[] = [];
+    watcher.on("message", (topic) => seen.push(topic));
+    await watcher.subscribeAsync("#", { qos: 1 });
+    const plug = await mqtt.connectAsync(`mqtts://127.0.0.1:${t.tls?.port}`, { ca, username: "tls-plug", password, reconnectPeriod: 0 });
+    await plug.publishAsync("other/device/set", "ON", { qos: 1 });
+    await plug.publishAsync("plug/tls-plug/state", "ON", { qos: 1 });
+    const refused = await plug.subscribeAsync("other/#", { qos: 1 }).then((g) => g[0]?.qos, (err: { packet?: { granted?: number[] } }) => err.packet?.granted?.[0]);
+    expect(refused).toBe(128);
+    const end = Date.now() + 5000;
+    while (!seen.includes("plug/tls-plug/state") && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(seen.filter((x) => !x.startsWith("homeassistant/"))).toEqual(["plug/tls-plug/state"]);
+    // Revoked: its TLS connection closes at once.
+    const closed = new Promise<void>((resolve) => plug.once("close", () => resolve()));
+    t.hub.api.mqttUsers.revoke("tls-plug");
+    await closed;
+    await Promise.all([watcher.endAsync(), plug.endAsync(true)]);
+  });
+
   it("refuses plaintext HTTP on the HTTPS port", async () => {
     const status = await new Promise<number>((resolve, reject) => {
       https.get({ host: "127.0.0.1", port: t.httpPort, path: "/x", ca }, (res) => resolve(res.statusCode ?? 0)).on("error", reject);

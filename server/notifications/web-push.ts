@@ -151,6 +151,14 @@ export class WebPush {
     return this.#view(phone.sub, phone.service);
   }
 
+  /** Removes every phone of a person (removed, or limited to some rooms: house-wide pushes are not theirs). */
+  forgetUser(userId: string): number {
+    const subs = loadPushSubscriptions(this.#deps.db).filter((s) => s.userId === userId);
+    for (const sub of subs) deletePushSubscription(this.#deps.db, sub.endpoint);
+    if (subs.length > 0) this.#deps.log.info({ userId, phones: subs.length }, "push subscriptions of a person removed");
+    return subs.length;
+  }
+
   unsubscribe(target: { endpoint: string } | { id: string }, by: { userId: string; isAdmin: boolean }): void {
     const sub = "endpoint" in target ? findPushSubscription(this.#deps.db, target.endpoint) : loadPushSubscriptions(this.#deps.db).find((s) => this.#id(s.endpoint) === target.id);
     if (!sub) throw new HubError("not_found", "no such phone subscription");

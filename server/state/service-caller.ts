@@ -85,7 +85,7 @@ export class ServiceCaller {
     const { targets, fromDevices, rest } = this.#targets(input.data);
     const ids = targets.includes("all")
       ? this.#deps.states.list().map((s) => s.entity_id).filter((id) => (domain === "homeassistant" || id.startsWith(`${domain}.`)) && scope.seesEntity(id))
-      : [...targets, ...fromDevices];
+      : [...targets, ...fromDevices.filter((id) => domain === "homeassistant" || id.startsWith(`${domain}.`))];
     const unseen = ids.find((id) => !scope.seesEntity(id));
     if (unseen !== undefined) throw new HubError("forbidden", `${unseen}: ${LIMITED_MESSAGE}`);
     if (ids.length === 0) throw new HubError("invalid_input", "entity_id is required (a string or a list)");
