@@ -2,15 +2,16 @@ import type { HubDatabase } from "@/db/open-database";
 import { DiscoveryFingerprints } from "@/db/queries/discovery";
 import { databaseSize } from "@/db/open-database";
 import { findHome, upsertHome } from "@/db/queries/accounts";
-import { canManage, isHomeNetworkAddress, isLimited } from "@/devices/auth/access";
+import { isHomeNetworkAddress } from "@/devices/auth/access";
 import { accessScope, type PlacementLookup } from "./auth/access-scope";
+import { People } from "./auth/people-api";
 import { AccountService } from "./auth/account-service";
 import { MqttAclService, parseAclRules } from "./auth/mqtt-acl-service";
 import { SessionAdmin } from "./auth/session-admin";
 import { WebSocketTokens } from "./auth/websocket-tokens";
 import type { Config } from "./config";
 import { EventBus } from "./event-bus";
-import type { HubApi, HubStatus, ListenerView, MqttUserView, Principal, UserView } from "./hub-api";
+import type { HubApi, HubStatus, ListenerView, MqttUserView, Principal } from "./hub-api";
 import type { Logger } from "./logger";
 import { WorkerBroker } from "./mqtt/worker-broker";
 import { ExternalBroker } from "./mqtt/external-broker";
@@ -140,6 +141,8 @@ export class Hub {
   /** External-broker mode only: the explorer's `#` subscription, open while the explorer is in use. */
   readonly #externalExplorer: ExternalExplorer | undefined;
   readonly #deps: HubDeps;
+  /** The household (Settings → People): what a change of someone's rights closes, revokes and forgets. */
+  readonly #people: People;
   readonly #startedAt = Date.now();
   #started = false;
   /** The WAL checkpoint thread (history/wal-checkpointer.ts), from start to stop. */
@@ -310,6 +313,19 @@ export class Hub {
         return { username: m.username };
       },
     });
+    this.#people = new People({
+      accounts: this.accounts,
+      sessions: this.sessionAdmin,
+      roomExists: (roomId) => this.rooms.findRoom(roomId) !== undefined,
+      log,
+      // Their WebSockets and MQTT explorer streams reconnect, or fail, under the new rights.
+      endConnections: (userId) => {
+        this.live.closeUser(userId);
+        this.explorerStream.closeUser(userId);
+      },
+      forgetPhones: (userId) => this.push.forgetUser(String(userId)),
+      revoked: (credential) => this.#revoked(credential),
+    });
     this.api = this.#buildApi();
     this.live = new WebSocketApi({
       log: log.child({ module: "websocket-api" }),
@@ -321,14 +337,6 @@ export class Hub {
 
   get birthTopic(): string {
     return `${this.#deps.config.discoveryPrefix}/status`;
-  }
-
-  /** Room ids as a person's list takes them: each must exist (undefined and null pass through). */
-  #knownRooms(rooms: string[] | null | undefined): string[] | null | undefined {
-    if (!rooms) return rooms;
-    const unknown = rooms.filter((r) => !this.rooms.findRoom(r));
-    if (unknown.length > 0) throw new HubError("invalid_input", `rooms: no room ${unknown.join(", ")}`);
-    return [...new Set(rooms)];
   }
 
   #deviceOrThrow(deviceId: string) {
@@ -354,22 +362,6 @@ export class Hub {
     roomOfDevice: (deviceId) => this.registry.findDevice(deviceId)?.roomId ?? null,
     entityIdsOfDevice: (deviceId) => this.registry.entitiesOfDevice(deviceId).flatMap((e) => (e.entityId ? [e.entityId] : [])),
   };
-
-  /** A person's rights changed or they were removed: their live sockets reconnect (or fail) under the new ones. */
-  #rightsChanged(userId: number, now: UserView | undefined): void {
-    this.live.closeUser(userId);
-    this.explorerStream.closeUser(userId);
-    // House-wide pushes are for people who see the whole house.
-    if (!now || isLimited(now)) this.push.forgetUser(String(userId));
-  }
-
-  /** A password set by an admin (a lost or stolen one): every session and API token of the person ends. */
-  #signOutEverywhere(userId: number): number {
-    const ended = this.sessionAdmin.revokeOthers(userId, undefined);
-    for (const token of this.accounts.listTokens(userId)) ended.push(this.accounts.revokeToken(userId, token.id));
-    for (const credential of ended) this.#revoked(credential);
-    return ended.length;
-  }
 
   /** A session ended or a token was revoked: its WebSocket tokens stop working and its sockets close now. */
   #revoked(credential: string): void {
@@ -582,26 +574,7 @@ export class Hub {
         lockouts: () => accounts.lockouts(),
       },
       access: (user) => accessScope(user, this.#placement),
-      people: {
-        list: () => accounts.listUsers(),
-        add: async (by, input) => {
-          if (!canManage(by)) throw new HubError("forbidden", "only an owner or admin adds people");
-          if (input.role === "owner" || (input.role === "admin" && by.role !== "owner")) throw new HubError("forbidden", "only the owner makes someone an admin");
-          return accounts.addUser({ ...input, rooms: this.#knownRooms(input.rooms) });
-        },
-        update: async (by, userId, patch) => {
-          const updated = await accounts.updateUser(by, userId, { ...patch, rooms: this.#knownRooms(patch.rooms) });
-          this.#rightsChanged(userId, updated);
-          if (patch.password !== undefined) this.#signOutEverywhere(userId);
-          this.#deps.log.info({ module: "auth", by: by.username, user: updated.username, role: updated.role, rooms: updated.rooms, localOnly: updated.local_only }, "person changed");
-          return updated;
-        },
-        remove: (by, userId) => {
-          const removed = accounts.removeUser(by, userId);
-          this.#rightsChanged(userId, undefined);
-          this.#deps.log.info({ module: "auth", by: by.username, user: removed.username }, "person removed");
-        },
-      },
+      people: this.#people.api(),
       tokens: {
         list: (userId) => accounts.listTokens(userId),
         create: (userId, name) => accounts.createToken(userId, name),
@@ -746,7 +719,7 @@ export class Hub {
         update: (roomId, patch) => this.rooms.update(roomId, patch),
         remove: (roomId) => {
           this.rooms.remove(roomId);
-          for (const userId of accounts.forgetRoom(roomId)) this.#rightsChanged(userId, accounts.findUser(userId));
+          this.#people.roomRemoved(roomId);
         },
         reorder: (roomIds) => this.rooms.reorder(roomIds),
       },

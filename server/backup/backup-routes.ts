@@ -85,6 +85,7 @@ export function backupRoutes(deps: BackupRoutesDeps): Record<string, (req: Incom
       if (!guard(req, res, "POST")) return;
       if (!deps.restore) return sendError(res, "hub_unavailable", "this hub cannot restart itself here: stop it and run `npm run hearth -- restore FILE`", 501);
       const upload = deps.uploadPath();
+      let handedOver = false;
       try {
         const declared = Number(req.headers["content-length"] ?? "0");
         if (declared > MAX_RESTORE_BYTES) return sendError(res, "payload_too_large", `a backup larger than ${MAX_RESTORE_BYTES} bytes is restored with the CLI`);
@@ -94,11 +95,14 @@ export function backupRoutes(deps: BackupRoutesDeps): Record<string, (req: Incom
         const passphrase = headerText(req.headers["x-backup-passphrase"]);
         const { manifest } = await openBackup(await fs.promises.readFile(upload), passphrase);
         deps.log.warn({ created_at: manifest.created_at, hub_version: manifest.hub_version }, "restoring a backup from the web UI: the hub restarts on it");
+        handedOver = true;
         res.writeHead(202, { "Content-Type": "application/json", "Cache-Control": "no-store" });
         res.end(JSON.stringify({ status: "restoring", created_at: manifest.created_at, hub_version: manifest.hub_version }), () => deps.restore?.(upload, passphrase));
       } catch (err) {
-        await fs.promises.rm(upload, { force: true });
         fail(res, err);
+      } finally {
+        // Only the file handed to the restart stays (it removes it); a refused upload leaves nothing behind.
+        if (!handedOver) await fs.promises.rm(upload, { force: true });
       }
     },
     [BACKUPS_PATH]: async (req, res) => {

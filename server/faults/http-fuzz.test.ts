@@ -139,6 +139,9 @@ function send(method: string, urlPath: string, headers: Record<string, string>, 
         port,
         method,
         path: urlPath,
+        // A connection per request, as a hostile client makes them. With Node's keep-alive agent, seed 612205313
+        // leaves one reused connection unanswered after a 3 MB body was refused on it (see the issue 7 note).
+        agent: false,
         // Node frames a GET's (or DELETE's) body only when told: unframed bytes would be a second, garbage request.
         headers: { ...headers, ...(data ? (sized ? { "Content-Length": String(data.length) } : { "Transfer-Encoding": "chunked" }) : {}) },
       },
