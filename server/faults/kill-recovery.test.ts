@@ -3,7 +3,6 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type HubDatabase } from "@/db/open-database";
@@ -11,6 +10,7 @@ import { unpackBackup } from "../backup/archive";
 import { PART } from "../backup/snapshot";
 import { HistoryReader } from "../history/history-reader";
 import { dataPaths, migrationsFolder, projectRoot } from "../paths";
+import { startHubProcess } from "../testing/hub-process-launcher";
 
 // kill -9 of real processes: a hub while it records a steady stream of sensor states, and the admin CLI while it
 // writes a backup. What was acknowledged before the kill is still there after it, and the data dir works.
@@ -24,22 +24,6 @@ afterEach(() => {
   for (const d of dbs.splice(0)) d.$client.close();
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
-
-async function startHubProcess(dataDir: string, env: Record<string, string>): Promise<{ child: ChildProcess; mqttPort: number }> {
-  const args = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  const child = spawn(process.execPath, ["--import", "tsx", "server/testing/hub-process.ts", dataDir, ...args], { cwd: projectRoot(), stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  const lines = readline.createInterface({ input: child.stdout });
-  const ready = await new Promise<{ mqttPort: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("hub process did not start in 20 s")), 20_000);
-    lines.once("line", (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as { mqttPort: number });
-    });
-    child.once("exit", (code) => reject(new Error(`hub process exited with ${code}`)));
-  });
-  return { child, mqttPort: ready.mqttPort };
-}
 
 function killHard(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -68,7 +52,7 @@ describe("kill -9 of a hub during ingest", () => {
   it("restarts on the same data dir with an intact database holding every state the history API had shown", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-kill-ingest-"));
     const env = { HEARTH_MQTT_ANONYMOUS: "true", HEARTH_HISTORY_COMMIT_MS: "100" };
-    const first = await startHubProcess(dataDir, env);
+    const first = await startHubProcess(children, dataDir, env);
     const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${first.mqttPort}`, { clientId: "kill-probe", reconnectPeriod: 0 });
     clients.push(device);
     const config = { name: "Probe", uniq_id: "kill_probe", stat_t: "kill/probe", dev: { ids: ["kill-dev"], name: "Kill" } };
@@ -103,7 +87,7 @@ describe("kill -9 of a hub during ingest", () => {
     // Still being written when killed: the stream ran past what was acknowledged.
     expect(value).toBeGreaterThan(Math.max(...[...acknowledged].map(Number)));
 
-    const second = await startHubProcess(dataDir, env);
+    const second = await startHubProcess(children, dataDir, env);
     expect(reader.$client.pragma("integrity_check", { simple: true })).toBe("ok");
     const after = historyValues(reader);
     expect([...acknowledged].filter((v) => !after.has(v))).toEqual([]);

@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/open-database";
 import { AccountService } from "../auth/account-service";
 import { dataPaths, migrationsFolder } from "../paths";
+import { startHubProcess } from "../testing/hub-process-launcher";
 
 const children: ChildProcess[] = [];
 const clients: MqttClient[] = [];
@@ -16,24 +16,6 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.end(true);
   for (const child of children.splice(0)) child.kill("SIGKILL");
 });
-
-/** Starts the hub in its own process on a data dir and resolves with its MQTT port once ready. */
-async function startHubProcess(dataDir: string): Promise<{ child: ChildProcess; mqttPort: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/testing/hub-process.ts", dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  const lines = readline.createInterface({ input: child.stdout });
-  const ready = await new Promise<{ mqttPort: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("hub process did not start in 20 s")), 20_000);
-    lines.once("line", (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as { mqttPort: number });
-    });
-    child.once("exit", (code) => reject(new Error(`hub process exited with ${code}`)));
-  });
-  return { child, mqttPort: ready.mqttPort };
-}
 
 function killHard(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -60,7 +42,7 @@ describe("broker persistence across kill -9", () => {
     db.$client.close();
     const auth = { username: "device", password };
 
-    const first = await startHubProcess(dataDir);
+    const first = await startHubProcess(children, dataDir);
     // A persistent session subscribes at QoS 1 and goes away.
     const sleeper = await connect(first.mqttPort, { ...auth, clientId: "sleepy-sensor", clean: false });
     await sleeper.client.subscribeAsync("cmd/sleepy", { qos: 1 });
@@ -74,7 +56,7 @@ describe("broker persistence across kill -9", () => {
     await killHard(first.child);
     pub.client.end(true);
 
-    const second = await startHubProcess(dataDir);
+    const second = await startHubProcess(children, dataDir);
     const reader = await connect(second.mqttPort, { ...auth, clientId: "reader" });
     const retained = new Promise<string>((resolve) =>
       reader.client.on("message", (topic, payload, packet) => {
