@@ -10,6 +10,7 @@ import { openDatabase } from "@/db/open-database";
 import { AccountService } from "../auth/account-service";
 import { BACKUPS_PATH, BACKUP_PATH } from "../backup/backup-routes";
 import { dataPaths, migrationsFolder, projectRoot } from "../paths";
+import { fuzzSeed } from "../testing/fuzz-seed";
 
 // Malformed HTTP against the real server (server/main.ts in production mode, so the API is Next's route handlers
 // from the last `npm run build`; `npm test` builds first): every API route, methods it has and has not, bad and
@@ -274,7 +275,7 @@ describe("HTTP fuzzing against the production server", () => {
         if (answer.status === 405 && answer.text === "" && !r.route.methods.has(r.method)) return;
         expect(isApiError(answer.text), `${what}: not the contract's JSON error`).toBe(true);
       }),
-      { numRuns: RUNS, endOnFailure: true, interruptAfterTimeLimit: 60_000, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
+      { numRuns: RUNS, endOnFailure: true, interruptAfterTimeLimit: 60_000, seed: fuzzSeed() },
     );
     expect(runs).toBeGreaterThanOrEqual(50);
     // The server is still healthy, and nothing it did was an unexpected failure.

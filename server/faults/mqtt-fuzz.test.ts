@@ -5,6 +5,7 @@ import { generate, type Packet } from "mqtt-packet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../live/testing";
 import { startTestHub, type TestHub } from "../testing/test-hub";
+import { fuzzSeed } from "../testing/fuzz-seed";
 
 // Random and mutated MQTT packets from raw TCP sockets against the real broker thread, in bounded batches. After
 // every batch a well-behaved MQTT.js client still round-trips a message and records a sensor state; at the end
@@ -298,7 +299,7 @@ describe("MQTT fuzzing against the embedded broker", () => {
     const sent: string[] = [];
     let round = 0;
     const since = Date.now() - 1000;
-    const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+    const seed = fuzzSeed();
 
     await fc.assert(
       fc.asyncProperty(fc.array(session, { minLength: 1, maxLength: SESSIONS_PER_RUN }), async (sessions) => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_INCOMING_BYTES } from "../live/protocol";
 import { PLUG, announcePlug, authed, device, openRaw, ownerToken, until, wsUrl, type RawClient } from "../live/testing";
 import { startTestHub, type TestHub } from "../testing/test-hub";
+import { fuzzSeed } from "../testing/fuzz-seed";
 
 // Malformed traffic on the live WebSocket (/api/websocket, HA's protocol): every bad frame is answered with an
 // error or the socket is closed, never a hang or a failed command; sockets next to it keep getting their events.
@@ -168,7 +169,7 @@ describe("live WebSocket fuzzing", () => {
         );
         await bystandersStillServed();
       }),
-      { numRuns: RUNS, endOnFailure: true, interruptAfterTimeLimit: 45_000, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
+      { numRuns: RUNS, endOnFailure: true, interruptAfterTimeLimit: 45_000, seed: fuzzSeed() },
     );
     expect(round).toBeGreaterThanOrEqual(10);
     expect(logs.filter((l) => Number(l.level) >= 50)).toEqual([]);

@@ -43,6 +43,18 @@ const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
  * valid percent-encoding (Next's decode of a dynamic segment throws) and TRACE (undici's Request refuses it).
  * Other unknown methods get the same clear 405. API paths answer with the contract's JSON error.
  */
+/** What is wrong with a request path, if anything: bad percent-encoding, or an encoded "." or ".." segment
+ * (%2e%2e), which Next would resolve to another route than the one named. */
+function pathProblem(pathname: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return "the request path is not valid percent-encoding";
+  }
+  return decoded.split("/").some((segment) => segment === "." || segment === "..") ? "the request path has a '.' or '..' segment" : undefined;
+}
+
 function refuseMalformed(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean {
   let status: number;
   let code: string;
@@ -51,12 +63,9 @@ function refuseMalformed(req: http.IncomingMessage, res: http.ServerResponse, pa
     [status, code, message] = [405, "method_not_allowed", `method ${req.method ?? ""} is not allowed`];
     res.setHeader("Allow", [...SERVED_METHODS].join(", "));
   } else {
-    try {
-      decodeURIComponent(pathname);
-      return false;
-    } catch {
-      [status, code, message] = [400, "invalid_input", "the request path is not valid percent-encoding"];
-    }
+    const problem = pathProblem(pathname);
+    if (problem === undefined) return false;
+    [status, code, message] = [400, "invalid_input", problem];
   }
   res.statusCode = status;
   if (pathname.startsWith("/api/") || pathname === "/api") {
