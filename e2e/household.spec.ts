@@ -104,6 +104,8 @@ test("a guest added on the People page sees and controls only the living room, e
     await expect(guestPage).toHaveURL(/\/$/);
   }
   expect((await guestPage.goto(`/rooms/${encodeURIComponent(rooms.kitchen)}`))?.status()).toBe(404);
+  // Nothing in that answer names a room the guest does not see: not the title, not the streamed payload.
+  expect(await (await guestPage.request.get(`/rooms/${encodeURIComponent(rooms.kitchen)}`)).text()).not.toContain(kitchenRoom);
 
   // REST: lists filtered, the kitchen is "not found", and its lamp refuses commands.
   const r = guestPage.request;
@@ -178,4 +180,10 @@ test("home network only: signing in through a proxy for an outside address is re
   expect((await moved.get("/api/states")).status()).toBe(401);
   await moved.dispose();
   await lan.dispose();
+  // The profile says where the hub sees this device connect from, as the home-network check does.
+  await page.goto("/profile");
+  await expect(page.getByTestId("client-address")).toContainText("on the home network");
+  await page.setExtraHTTPHeaders({ "X-Forwarded-For": "203.0.113.7" });
+  await page.reload();
+  await expect(page.getByTestId("client-address")).toHaveText(/203\.0\.113\.7 · outside the home network/);
 });

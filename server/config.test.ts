@@ -28,6 +28,13 @@ describe("loadConfig", () => {
     expect(e.message).toContain('HEARTH_HTTP_PORT: must be a port number from 0 to 65535, got "http"');
   });
 
+  it("reads trusted proxies and home networks as address lists, and names a wrong entry", () => {
+    expect(loadConfig({}).network).toEqual({ trustedProxies: ["loopback"], homeNetworks: ["loopback", "linklocal", "uniquelocal"] });
+    expect(loadConfig({ HEARTH_TRUSTED_PROXIES: "none", HEARTH_HOME_NETWORKS: "192.168.1.0/24, fd00::/8" }).network).toEqual({ trustedProxies: [], homeNetworks: ["192.168.1.0/24", "fd00::/8"] });
+    expect(() => loadConfig({ HEARTH_TRUSTED_PROXIES: "loopback, docker" })).toThrow(/HEARTH_TRUSTED_PROXIES: "docker" is not an address/);
+    expect(() => loadConfig({ HEARTH_HOME_NETWORKS: "192.168.1.0/40" })).toThrow(/HEARTH_HOME_NETWORKS/);
+  });
+
   it("needs both certificate and key for TLS, and rejects wildcard prefixes", () => {
     expect(() => loadConfig({ HEARTH_TLS_CERT: "/x.pem" })).toThrow(/HEARTH_TLS_KEY/);
     expect(() => loadConfig({ HEARTH_DISCOVERY_PREFIX: "home/#" })).toThrow(/HEARTH_DISCOVERY_PREFIX/);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_HOME_NETWORKS, DEFAULT_TRUSTED_PROXIES, parseAddressList, type NetworkTrustSettings } from "@/devices/auth/network";
 import { DEFAULT_MAX_CONNECTIONS_PER_USER, DEFAULT_MAX_PACKET_BYTES } from "./mqtt/broker-limits";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -47,6 +48,20 @@ const integerIn = (fallback: number, min: number, max: number, what: string) =>
       return n;
     });
 
+const addressList = (fallback: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .default(fallback.join(","))
+    .transform((v, ctx) => {
+      try {
+        return parseAddressList(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
 const optionalText = z
   .string()
   .trim()
@@ -78,6 +93,8 @@ const envSchema = z.object({
       message: "must be a topic prefix without wildcards or leading/trailing '/'",
     }),
   HEARTH_MDNS: bool(true),
+  HEARTH_TRUSTED_PROXIES: addressList(DEFAULT_TRUSTED_PROXIES),
+  HEARTH_HOME_NETWORKS: addressList(DEFAULT_HOME_NETWORKS),
   HEARTH_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   HEARTH_HISTORY_KEEP_DAYS: integerIn(10, 1, 3650, "a number of days"),
   HEARTH_HISTORY_COMMIT_MS: integerIn(1000, 50, 60_000, "milliseconds"),
@@ -113,6 +130,8 @@ export interface Config {
   readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined;
   readonly discoveryPrefix: string;
   readonly mdns: boolean;
+  /** Proxies whose X-Forwarded-For is believed and the ranges that are home (HEARTH_TRUSTED_PROXIES, HEARTH_HOME_NETWORKS). */
+  readonly network: NetworkTrustSettings;
   readonly logLevel: LogLevel;
   /** Raw history (every state change) is kept this many days; hourly statistics are kept for ever. */
   readonly historyKeepDays: number;
@@ -178,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { dev?
     tls,
     discoveryPrefix: e.HEARTH_DISCOVERY_PREFIX,
     mdns: e.HEARTH_MDNS,
+    network: Object.freeze({ trustedProxies: e.HEARTH_TRUSTED_PROXIES, homeNetworks: e.HEARTH_HOME_NETWORKS }),
     logLevel: e.HEARTH_LOG_LEVEL,
     historyKeepDays: e.HEARTH_HISTORY_KEEP_DAYS,
     historyCommitMs: e.HEARTH_HISTORY_COMMIT_MS,

@@ -483,6 +483,8 @@ export interface HubApi {
      * makes a home-network-only person's credentials do nothing from elsewhere.
      */
     authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined; clientAddress?: string | null | undefined }): Principal | undefined;
+    /** Whether a client address is on the home network (HEARTH_HOME_NETWORKS): webhooks' local_only. */
+    isHomeNetwork(address: string | null): boolean;
     /** A short-lived token for the WebSocket API's auth message only (POST /api/auth/websocket-token). */
     /** A short-lived WebSocket token, bound to the principal's credential (logging out revokes it). */
     websocketToken(principal: Principal): WebSocketTokenView;
@@ -596,8 +598,8 @@ export interface HubApi {
   services: {
     /** Runs a service; answers with the states it changed (HA's POST /api/services). */
     call(input: ServiceCallInput): Promise<HaState[]>;
-    /** HA's GET /api/services shape: domains and their services. */
-    list(): Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }>;
+    /** HA's GET /api/services shape: domains and their services; a limited scope sees only what it may call. */
+    list(scope?: AccessScope): Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }>;
   };
   /** The hub's own scenes (scene.create), kept in SQLite (GET /api/scenes). */
   scenes: {

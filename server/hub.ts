@@ -2,7 +2,7 @@ import type { HubDatabase } from "@/db/open-database";
 import { DiscoveryFingerprints } from "@/db/queries/discovery";
 import { databaseSize } from "@/db/open-database";
 import { findHome, upsertHome } from "@/db/queries/accounts";
-import { isHomeNetworkAddress } from "@/devices/auth/access";
+import { NetworkTrust } from "@/devices/auth/network";
 import { accessScope, type PlacementLookup } from "./auth/access-scope";
 import { People } from "./auth/people-api";
 import { AccountService } from "./auth/account-service";
@@ -86,6 +86,8 @@ export interface HubDeps {
 export class Hub {
   readonly bus: EventBus;
   readonly accounts: AccountService;
+  /** Where requests come from and what is home (HEARTH_TRUSTED_PROXIES, HEARTH_HOME_NETWORKS). */
+  readonly network: NetworkTrust;
   /** A person's own sessions and password change (the profile page). */
   readonly sessionAdmin: SessionAdmin;
   readonly mqttAcl: MqttAclService;
@@ -152,7 +154,8 @@ export class Hub {
     this.#deps = deps;
     const { config, log, db } = deps;
     this.bus = new EventBus(log.child({ module: "event-bus" }));
-    this.accounts = new AccountService({ db });
+    this.network = new NetworkTrust(config.network);
+    this.accounts = new AccountService({ db, network: this.network });
     this.sessionAdmin = new SessionAdmin({ db });
     this.mqttAcl = new MqttAclService({ db, onChanged: (username) => this.broker?.aclChanged(username) });
     if (config.mqttUrl) {
@@ -350,7 +353,7 @@ export class Hub {
     const issued = this.wsTokens.verify(accessToken);
     if (issued !== undefined) {
       const user = this.accounts.findUser(issued.userId);
-      if (!user || (user.local_only && !isHomeNetworkAddress(clientAddress))) return undefined;
+      if (!user || (user.local_only && !this.network.isHome(clientAddress))) return undefined;
       return issued.credential === undefined ? { user, via: "token" } : { user, via: "token", credential: issued.credential };
     }
     return this.accounts.authenticate({ bearerToken: accessToken, clientAddress });
@@ -572,6 +575,7 @@ export class Hub {
           this.#deps.log.info({ module: "auth", userId: principal.user.id, sessionsEnded: ended.length }, "password changed");
         },
         lockouts: () => accounts.lockouts(),
+        isHomeNetwork: (address) => this.network.isHome(address),
       },
       access: (user) => accessScope(user, this.#placement),
       people: this.#people.api(),
@@ -651,7 +655,7 @@ export class Hub {
       },
       services: {
         call: (input) => this.services.call(input),
-        list: () => this.services.list(),
+        list: (scope) => this.services.list(scope),
       },
       scenes: {
         list: () => this.scenes.list(),

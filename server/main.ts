@@ -4,6 +4,7 @@ import next from "next";
 import { openDatabase } from "@/db/open-database";
 import { loadConfig, type Config } from "./config";
 import { isHubError } from "./errors";
+import { NetworkTrust } from "@/devices/auth/network";
 import { createHttpServer } from "./http/http-server";
 import { Hub } from "./hub";
 import type { ListenerView } from "./hub-api";
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
     upgrades: delegate(() => upgrades),
     rejectUnclaimedUpgrades: !config.dev,
     tls,
+    network: new NetworkTrust(config.network),
   });
   const httpPort = await listenOrThrow(server, config.httpPort, config.host, "HTTP (HEARTH_HTTP_PORT)");
   httpListener = { protocol: tls ? "https" : "http", address: config.host, port: httpPort };

@@ -5,8 +5,8 @@ import { HTTP_STATUS_BY_CODE, HubError, formatIssues, isHubError, type HubErrorC
 import type { HubApi, Principal } from "@/server/hub-api";
 import { readLimitedText } from "@/server/http/body-limit";
 import { isCrossSiteRequest } from "@/server/http/same-origin";
-import { PEER_HEADER } from "@/server/http/peer-address";
-import { clientAddress, isLimited, LIMITED_MESSAGE } from "@/devices/auth/access";
+import { CLIENT_ADDRESS_HEADER } from "@/server/http/peer-address";
+import { isLimited, LIMITED_MESSAGE } from "@/devices/auth/access";
 import { hub } from "./hub";
 import { SESSION_COOKIE } from "./session-cookie";
 
@@ -30,9 +30,9 @@ export function errorResponse(code: HubErrorCode, message: string, status = HTTP
   return NextResponse.json({ error: { code, message, ...details } }, { status, headers: { "Cache-Control": "no-store" } });
 }
 
-/** Where the request came from: the TCP peer the custom server saw, or the client a proxy on this machine names. */
+/** Where the request came from, as the custom server resolved it: the TCP peer, or the client a trusted proxy names. */
 export function requestClientAddress(headers: Headers): string | null {
-  return clientAddress(headers.get(PEER_HEADER), headers.get("x-forwarded-for"));
+  return headers.get(CLIENT_ADDRESS_HEADER) || null;
 }
 
 function principalOf(api: HubApi, req: NextRequest): Principal | undefined {

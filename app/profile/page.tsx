@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { ROLE_LABEL } from "@/devices/auth/access";
 import { requireUser } from "../_lib/current-user";
+import { requestClientAddress } from "../_lib/route";
 import { AppShell } from "../_components/app-shell";
 import { formatDate } from "../_components/format";
 import { LogoutButton } from "../_components/logout-button";
@@ -9,7 +11,6 @@ import { SessionManager } from "../_components/session-manager";
 import { TokenManager } from "../_components/token-manager";
 
 export const metadata: Metadata = { title: "Profile" };
-
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -21,6 +22,9 @@ export default async function ProfilePage() {
   const { user } = principal;
   const home = api.home();
   const timeZone = home?.timeZone ?? "UTC";
+  // Where this device connects from, as the hub sees it: what "home network only" checks (behind a proxy, the
+  // address it forwards; HEARTH_TRUSTED_PROXIES and HEARTH_HOME_NETWORKS).
+  const address = requestClientAddress(await headers());
   return (
     <AppShell homeName={home?.locationName ?? "Hearth"}>
       <h1 className="page-title">Profile</h1>
@@ -50,6 +54,10 @@ export default async function ProfilePage() {
         <h2 id="sessions-title" className="card-title">
           Where you’re signed in
         </h2>
+        <p className="muted small" data-testid="client-address">
+          This device connects from {address ?? "an unknown address"} ·{" "}
+          {api.auth.isHomeNetwork(address) ? "on the home network" : "outside the home network"}
+        </p>
         <SessionManager initial={api.auth.sessions(principal)} renderedAt={Date.now()} timeZone={timeZone} />
       </section>
 

@@ -8,7 +8,8 @@ const METRICS = [
   ["rss_start_kb", "hub RSS at the start (after warm-up), MiB", mib],
   ["rss_end_kb", "hub RSS at the end, MiB", mib],
   ["rss_max_kb", "hub RSS peak, MiB", mib],
-  ["rss_slope_mib_per_min", "hub RSS slope, MiB/min (least squares over the samples)", null, "rss"],
+  ["rss_slope_mib_per_min", "hub RSS slope, MiB/min (least squares over each burst period's floor)", null, "rss"],
+  ["heap_slope_mib_per_min", "main-thread heap floor slope, MiB/min", null],
   ["eld_p99_median_ms", "event-loop delay p99 per 5 s, median ms (main thread)", null],
   ["eld_p99_max_ms", "event-loop delay p99 per 5 s, worst ms (bursts)", null],
   ["eld_slope_ms_per_min", "event-loop delay p99 slope, ms/min", null, "eld"],
@@ -66,7 +67,9 @@ export function renderSoakDetails(runs) {
       `(one state message per device per second) plus ${fmt(r0.burst_count)} QoS 0 messages in one second every ${r0.burst_every_s} s to the simulator's numeric sensors ` +
       `(scripts/bench/soak-burst.mjs). After a ${r0.warmup_s} s warm-up, every ${r0.sample_every_s} s for ${r0.duration_s} s: hub RSS (/proc/<pid>/status), ` +
       "the main thread's event-loop delay over that interval (perf_hooks.monitorEventLoopDelay at 1 ms resolution, from a preload: " +
-      "`node --import scripts/bench/soak-eld.mjs dist/server.js`) and one GET /api/health timed from the bench. Slopes are least squares over all samples. " +
+      "`node --import scripts/bench/soak-eld.mjs dist/server.js`, with the heap in use) and one GET /api/health timed from the bench. " +
+      "RSS is judged by its floors: the lowest sample of each burst period, what is left once the garbage collector has run (the bursts make a sawtooth " +
+      "whose slope over every sample depends on where the run stops); a soak of fewer than three periods falls back on every sample. The event-loop delay slope is over every sample. " +
       "Every sample is in the JSON (`attempts[].samples`).",
   );
   p();
@@ -82,7 +85,8 @@ export function renderSoakDetails(runs) {
   p();
   for (const r of runs) {
     const short = r.duration_s < 300 ? ` (a ${r.duration_s} s soak: short for a growth verdict; the default is 600 s)` : "";
-    p(`- round ${r.round}: RSS **${r.rss_verdict ?? "n/a"}** (slope ${fmt(r.rss_slope_mib_per_min)} MiB/min, threshold ${r.rss_slope_limit_mib_per_min} MiB/min)${short}`);
+    p(`- round ${r.round}: RSS **${r.rss_verdict ?? "n/a"}** (slope ${fmt(r.rss_slope_mib_per_min)} MiB/min over ${r.rss_slope_basis ?? "every sample"}, threshold ${r.rss_slope_limit_mib_per_min} MiB/min; every sample's slope ${fmt(r.rss_all_samples_slope_mib_per_min)})${short}`);
+    if (r.rss_floors_mib?.length) p(`  - RSS floors MiB: ${r.rss_floors_mib.map(fmt).join(", ")}; heap floors MiB: ${(r.heap_floors_mib ?? []).map(fmt).join(", ") || "n/a"} (slope ${fmt(r.heap_slope_mib_per_min)} MiB/min)`);
     p(`- round ${r.round}: event-loop delay **${r.eld_verdict ?? "n/a"}** (p99 slope ${fmt(r.eld_slope_ms_per_min)} ms/min, threshold ${r.eld_slope_limit_ms_per_min} ms/min)`);
   }
   return out.join("\n");

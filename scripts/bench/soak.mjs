@@ -9,8 +9,10 @@
 //           duration/3 when the soak is shorter than 3 minutes), first one half an interval in
 // After a warm-up (60 s, or 20 s for soaks under 5 minutes; BENCH_SOAK_WARMUP_S), every 5 s for --duration
 // (default 600, --quick 60): hub RSS (/proc), hub CPU, the event-loop delay lines of that interval and one
-// GET /api/health timed from here. Reported: RSS at the start and end, least-squares slopes of RSS (MiB/min) and
-// of the event-loop delay p99 (ms/min), and a verdict per slope against its threshold. The samples are in the JSON.
+// GET /api/health timed from here. Reported: RSS at the start and end, least-squares slopes of the RSS floors (the
+// lowest RSS of each burst period, what is left after GC; every sample's slope for a soak under three periods) in
+// MiB/min and of the event-loop delay p99 (ms/min), a verdict per slope against its threshold, and the main
+// thread's heap floors. The samples are in the JSON.
 // Run only it: npm run bench -- --scenarios soak --duration 60
 import os from "node:os";
 import path from "node:path";
@@ -181,6 +183,7 @@ async function runOnce(ctx, round) {
         eld_p50_ms: eld.length ? Math.max(...eld.map((e) => e.p50_ms)) : null,
         eld_p99_ms: eld.length ? Math.max(...eld.map((e) => e.p99_ms)) : null,
         eld_max_ms: eld.length ? Math.max(...eld.map((e) => e.max_ms)) : null,
+        heap_mib: eld.length ? Math.min(...eld.map((e) => e.heap_mib ?? Infinity)) : null,
         health_ms: r2(health.ms),
         clients: health.clients,
         bursts: burstsNow,
@@ -200,7 +203,7 @@ async function runOnce(ctx, round) {
     }
     removeTempDir(dir);
   }
-  Object.assign(base, summarizeSamples(samples), {
+  Object.assign(base, summarizeSamples(samples, burstEveryS), {
     samples,
     bursts: bursts.map((b) => ({ at: b.at, sent: b.sent, ms: b.ms })),
     bursts_sent: bursts.length,
@@ -219,11 +222,36 @@ async function runOnce(ctx, round) {
   return base;
 }
 
-/** Start/end, slopes and verdicts over the samples. */
-function summarizeSamples(samples) {
+/**
+ * The lowest value of each window (one burst period): what is left after the garbage collector and the allocator
+ * gave memory back. A sawtooth (a burst, then GC) makes the slope over every sample depend on where the run
+ * stops; the floors grow only when something is kept. A window the run ended in is left out (its floor may not
+ * have come yet).
+ */
+export function floors(samples, key, windowS) {
+  const byWindow = new Map();
+  const lastT = Math.max(...samples.map((s) => s.t_s));
+  for (const s of samples) {
+    const v = s[key];
+    if (v == null || !Number.isFinite(v)) continue;
+    const w = Math.floor(s.t_s / windowS);
+    if ((w + 1) * windowS > lastT) continue;
+    const seen = byWindow.get(w);
+    if (!seen || v < seen.y) byWindow.set(w, { x: (w + 0.5) * (windowS / 60), y: v });
+  }
+  return [...byWindow.values()].sort((a, b) => a.x - b.x);
+}
+
+/** Start/end, slopes and verdicts over the samples: RSS and heap judged by their floors per burst period. */
+function summarizeSamples(samples, windowS) {
   if (samples.length === 0) return {};
   const minutes = (s) => s.t_s / 60;
-  const rssSlope = slope(samples.map((s) => ({ x: minutes(s), y: s.rss_kb / 1024 })));
+  const allSlope = slope(samples.map((s) => ({ x: minutes(s), y: s.rss_kb / 1024 })));
+  const rssFloors = floors(samples.map((s) => ({ ...s, rss_mib: s.rss_kb / 1024 })), "rss_mib", windowS);
+  const heapFloors = floors(samples, "heap_mib", windowS);
+  // Three floors or more: their slope; a shorter run falls back on every sample's.
+  const rssSlope = rssFloors.length >= 3 ? slope(rssFloors) : allSlope;
+  const heapSlope = heapFloors.length >= 3 ? slope(heapFloors) : null;
   const eldSlope = slope(samples.filter((s) => s.eld_p99_ms != null).map((s) => ({ x: minutes(s), y: s.eld_p99_ms })));
   const eldP99 = samples.map((s) => s.eld_p99_ms).filter((v) => v != null);
   const health = samples.map((s) => s.health_ms).filter((v) => v != null);
@@ -233,7 +261,12 @@ function summarizeSamples(samples) {
     rss_end_kb: samples.at(-1).rss_kb,
     rss_max_kb: Math.max(...samples.map((s) => s.rss_kb ?? 0)),
     rss_slope_mib_per_min: r3(rssSlope),
+    rss_slope_basis: rssFloors.length >= 3 ? `floors of ${rssFloors.length} ${windowS} s windows` : "every sample",
+    rss_all_samples_slope_mib_per_min: r3(allSlope),
+    rss_floors_mib: rssFloors.map((f) => r2(f.y)),
     rss_verdict: verdict(rssSlope, SOAK.rssSlopeLimitMibPerMin),
+    heap_floors_mib: heapFloors.map((f) => r2(f.y)),
+    heap_slope_mib_per_min: r3(heapSlope),
     eld_p99_median_ms: r3(percentile(eldP99, 50)),
     eld_p99_max_ms: r3(eldP99.length ? Math.max(...eldP99) : null),
     eld_max_ms: r3(Math.max(...samples.map((s) => s.eld_max_ms ?? 0))),

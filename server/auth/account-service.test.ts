@@ -63,11 +63,36 @@ describe("AccountService", () => {
     expect(() => s.revokeToken(user.id, info.id)).toThrow(expect.objectContaining({ code: "not_found" }) as Error);
   });
 
+  it("sweeps a one-use token a killed command left, and only that name and age", async () => {
+    let now = 1_000_000;
+    const s = service(() => now);
+    const { user } = await s.onboard(owner, null);
+    const old = s.createToken(user.id, "hearth backup (CLI, one use)");
+    s.createToken(user.id, "Grafana");
+    now += 2 * 60 * 60 * 1000;
+    const fresh = s.createToken(user.id, "hearth backup (CLI, one use)");
+    expect(s.revokeTokensNamed(user.id, "hearth backup (CLI, one use)", now - 60 * 60 * 1000)).toBe(1);
+    expect(s.authenticate({ bearerToken: old.token })).toBeUndefined();
+    expect(s.authenticate({ bearerToken: fresh.token })?.user.id).toBe(user.id);
+    expect(s.listTokens(user.id).map((t) => t.name).sort()).toEqual(["Grafana", "hearth backup (CLI, one use)"]);
+  });
+
   it("makes the first CLI-created user the owner, later ones what they ask for", async () => {
     const s = service();
     expect((await s.addUser({ username: "first", password: "password-1", role: "user" })).role).toBe("owner");
     expect((await s.addUser({ username: "second", password: "password-2", role: "admin" })).role).toBe("admin");
     await expect(s.addUser({ username: "second", password: "password-3" })).rejects.toMatchObject({ code: "conflict" });
+  });
+
+  it("answers a conflict, not a crash, when the same name is added twice at once (people and MQTT users)", async () => {
+    const s = service();
+    await s.addUser({ username: "owner", password: "password-1" });
+    const people = await Promise.allSettled([s.addUser({ username: "twin", password: "password-2" }), s.addUser({ username: "twin", password: "password-3" })]);
+    expect(people.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(people.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "conflict", message: 'user "twin" already exists' } });
+    const devices = await Promise.allSettled([s.addMqttUser({ username: "plug" }), s.addMqttUser({ username: "plug" })]);
+    expect(devices.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "conflict" } });
+    expect(s.listUsers().filter((u) => u.username === "twin")).toHaveLength(1);
   });
 
   it("stores MQTT passwords hashed and checks them", async () => {

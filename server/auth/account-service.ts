@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { HubDatabase } from "@/db/open-database";
 import * as q from "@/db/queries/accounts";
-import { canManage, isHomeNetworkAddress, ROLES } from "@/devices/auth/access";
+import { canManage, ROLES } from "@/devices/auth/access";
+import { NetworkTrust } from "@/devices/auth/network";
 import { HubError, formatIssues } from "../errors";
 import type { ApiTokenView, LoginLockoutView, OnboardingInput, Principal, Role, SessionGrant, UserView } from "../hub-api";
 import { generatePassword, generateSecret, hashPassword, hashSecret, verifyPassword } from "./secrets";
@@ -59,9 +60,21 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   throw new HubError("invalid_input", formatIssues(parsed.error.issues, (k) => API_FIELD_NAMES[k] ?? k));
 }
 
+/** Runs an insert; a UNIQUE violation (a name taken between the check and the insert) is a clear 409, not a 500. */
+function unique<T>(conflictMessage: string, insert: () => T): T {
+  try {
+    return insert();
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new HubError("conflict", conflictMessage);
+    throw err;
+  }
+}
+
 export interface AccountServiceDeps {
   db: HubDatabase;
   now?: () => number;
+  /** What counts as the home network for "home network only" people (HEARTH_HOME_NETWORKS); the defaults if not given. */
+  network?: NetworkTrust;
 }
 
 /**
@@ -71,6 +84,7 @@ export interface AccountServiceDeps {
 export class AccountService {
   readonly #db: HubDatabase;
   readonly #now: () => number;
+  readonly #network: NetworkTrust;
   // Verified MQTT passwords by stored hash: a reconnect storm must not cost one argon2 run per client.
   // Keyed by the hash, so a password changed from the CLI in another process misses the cache.
   readonly #mqttVerified = new Map<string, string>();
@@ -81,6 +95,7 @@ export class AccountService {
   constructor(deps: AccountServiceDeps) {
     this.#db = deps.db;
     this.#now = deps.now ?? Date.now;
+    this.#network = deps.network ?? new NetworkTrust();
     this.#mqttCredentials = q.prepareMqttCredentialsLookup(deps.db);
   }
 
@@ -120,11 +135,13 @@ export class AccountService {
     const username = parseOrThrow(usernameSchema, input.username);
     const password = parseOrThrow(passwordSchema, input.password);
     const name = parseOrThrow(displayNameSchema, input.name ?? username);
-    if (q.findUserByUsername(this.#db, username)) throw new HubError("conflict", `user "${username}" already exists`);
+    const taken = `user "${username}" already exists`;
+    if (q.findUserByUsername(this.#db, username)) throw new HubError("conflict", taken);
     const passwordHash = await hashPassword(password);
     const role: Role = q.countUsers(this.#db) === 0 ? "owner" : (input.role ?? "user");
     const rooms = canManage({ role }) ? null : (input.rooms ?? null);
-    return toUserView(q.insertUser(this.#db, { username, name, role, passwordHash, createdAt: this.#now(), rooms, localOnly: input.localOnly ?? false }));
+    // Checked again after the hash: the same name may have been added meanwhile (another tab, the CLI).
+    return toUserView(unique(taken, () => q.insertUser(this.#db, { username, name, role, passwordHash, createdAt: this.#now(), rooms, localOnly: input.localOnly ?? false })));
   }
 
   listUsers(): UserView[] {
@@ -209,7 +226,7 @@ export class AccountService {
     }
     this.#failedLogins.delete(name);
     // Only after the password: a guesser learns nothing about the flag.
-    if (user.localOnly && !isHomeNetworkAddress(clientAddress)) {
+    if (user.localOnly && !this.#network.isHome(clientAddress)) {
       throw new HubError("forbidden", "this account signs in only from the home network");
     }
     return this.#startSession(user, userAgent, clientAddress);
@@ -254,7 +271,7 @@ export class AccountService {
    */
   authenticate(credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined; clientAddress?: string | null | undefined }): Principal | undefined {
     const principal = this.#authenticate(credentials);
-    if (principal?.user.local_only && credentials.clientAddress !== undefined && !isHomeNetworkAddress(credentials.clientAddress)) return undefined;
+    if (principal?.user.local_only && credentials.clientAddress !== undefined && !this.#network.isHome(credentials.clientAddress)) return undefined;
     return principal;
   }
 
@@ -293,6 +310,13 @@ export class AccountService {
     return { token, info: toTokenView(info) };
   }
 
+  /** Revokes the person's tokens with this name made before `createdBefore` (ms); answers how many. */
+  revokeTokensNamed(userId: number, name: string, createdBefore: number): number {
+    const stale = q.listApiTokens(this.#db, userId).filter((t) => t.name === name && t.createdAt < createdBefore);
+    for (const t of stale) q.deleteApiToken(this.#db, userId, t.id);
+    return stale.length;
+  }
+
   createTokenForUsername(username: string, name: string): string {
     const user = q.findUserByUsername(this.#db, username);
     if (!user) throw new HubError("not_found", `no user "${username}"`);
@@ -313,9 +337,10 @@ export class AccountService {
     const username = parseOrThrow(usernameSchema, input.username);
     const password = input.password === undefined ? generatePassword() : parseOrThrow(passwordSchema, input.password);
     const description = (input.description ?? "").trim().slice(0, 200);
-    if (q.findMqttUser(this.#db, username)) throw new HubError("conflict", `MQTT user "${username}" already exists`);
+    const taken = `MQTT user "${username}" already exists`;
+    if (q.findMqttUser(this.#db, username)) throw new HubError("conflict", taken);
     const passwordHash = await hashPassword(password);
-    const user = q.insertMqttUser(this.#db, { username, passwordHash, description, createdAt: this.#now() });
+    const user = unique(taken, () => q.insertMqttUser(this.#db, { username, passwordHash, description, createdAt: this.#now() }));
     return { user, password };
   }
 

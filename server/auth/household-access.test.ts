@@ -67,6 +67,20 @@ describe("household roles", () => {
     expect((await errorOf(call("homeassistant", "turn_off", { entity_id: ["switch.living_plug", "switch.kitchen_plug"] }))).code).toBe("forbidden");
     expect((await errorOf(call("mqtt", "publish", { topic: "kitchen_plug/set", payload: "ON" }))).code).toBe("forbidden");
     expect((await errorOf(call("notify", "notify", { message: "hi" }))).code).toBe("forbidden");
+    // Another room's device and a device that does not exist get the same answer: nothing tells what else is home.
+    const kitchenDevice = api.devices.list().find((d) => d.name === "kitchen_plug")!.id;
+    expect(await errorOf(call("switch", "turn_on", { device_id: kitchenDevice }))).toEqual({ code: "forbidden", message: `${kitchenDevice}: your account sees only its own rooms; ask an admin` });
+    expect(await errorOf(call("switch", "turn_on", { device_id: "no-such-device" }))).toEqual({ code: "forbidden", message: "no-such-device: your account sees only its own rooms; ask an admin" });
+    expect((await errorOf(call("switch", "turn_on", { target: { area_id: "no_such_room" } }))).code).toBe("forbidden");
+    // The service list shows a guest only what it may call: no MQTT publishing, none of the hub's own notify
+    // services (they name the household's phones); notify entities' own service stays.
+    const servicesOf = (list: ReturnType<typeof api.services.list>, domain: string) => Object.keys(list.find((d) => d.domain === domain)?.services ?? {});
+    const guestList = api.services.list(scope);
+    expect(guestList.map((d) => d.domain)).toEqual(expect.arrayContaining(["switch", "light", "homeassistant"]));
+    expect(guestList.map((d) => d.domain)).not.toContain("mqtt");
+    expect(servicesOf(guestList, "notify")).not.toContain("notify");
+    expect(servicesOf(api.services.list(), "notify")).toContain("notify");
+    expect(api.services.list().map((d) => d.domain)).toContain("mqtt");
     await call("switch", "turn_off", { entity_id: "all" });
     // A whole room of theirs works: the room's other entities (of other domains) are left alone, as for an admin.
     await call("switch", "turn_on", { area_id: living });

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { HTTP_STATUS_BY_CODE, type HubErrorCode, isHubError } from "../errors";
+import { isHubError } from "../errors";
+import { sendError } from "../http/send-error";
 import type { Logger } from "../logger";
 import type { BackupService } from "./backup-service";
 import { openBackup } from "./restore";
@@ -180,14 +181,4 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     return null;
   }
-}
-
-
-function sendError(res: ServerResponse, code: HubErrorCode, message: string, status = HTTP_STATUS_BY_CODE[code]): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-  res.end(JSON.stringify({ error: { code, message } }));
 }

@@ -63,6 +63,9 @@ export async function restoreCommand(opts: { dataDir: string; file: string; pass
   return restoreBackup({ dataDir: opts.dataDir, file: fs.readFileSync(opts.file), passphrase: opts.passphrase });
 }
 
+const CLI_TOKEN_NAME = "hearth backup (CLI, one use)";
+const STALE_TOKEN_MS = 60 * 60 * 1000;
+
 async function backupFromRunningHub(config: Config, passphrase: string | undefined): Promise<Buffer> {
   const db = openDatabase({ file: dataPaths(config.dataDir).database });
   const accounts = new AccountService({ db });
@@ -71,7 +74,10 @@ async function backupFromRunningHub(config: Config, passphrase: string | undefin
     db.$client.close();
     throw new HubError("conflict", "a hub is running on this data dir and has no owner yet: finish onboarding, or stop the hub and run backup again");
   }
-  const { token, info } = accounts.createToken(owner.id, "hearth backup (CLI, one use)");
+  // A run killed before its `finally` left its token behind (its secret died with that process); an hour on,
+  // no backup still needs it.
+  accounts.revokeTokensNamed(owner.id, CLI_TOKEN_NAME, Date.now() - STALE_TOKEN_MS);
+  const { token, info } = accounts.createToken(owner.id, CLI_TOKEN_NAME);
   try {
     return await post(config, "/api/backup", token, JSON.stringify(passphrase ? { passphrase } : {}));
   } finally {

@@ -1,6 +1,7 @@
 import { canManage } from "@/devices/auth/access";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HTTP_STATUS_BY_CODE, type HubErrorCode, isHubError } from "../errors";
+import { isHubError } from "../errors";
+import { sendError } from "../http/send-error";
 import type { Logger } from "../logger";
 import type { MqttExplorer } from "./mqtt-explorer";
 import { type Authenticate, requestPrincipal } from "../http/request-principal";
@@ -125,13 +126,4 @@ export class ExplorerStream {
     write("retry: 5000\n: connected\n\n");
     this.#deps.log.debug({ filter, user: principal.user.username }, "explorer stream opened");
   }
-}
-
-function sendError(res: ServerResponse, code: HubErrorCode, message: string, status = HTTP_STATUS_BY_CODE[code]): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-  res.end(JSON.stringify({ error: { code, message } }));
 }

@@ -1,23 +1,19 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "@/db/open-database";
-import { AccountService } from "../auth/account-service";
 import { BACKUPS_PATH, BACKUP_PATH } from "../backup/backup-routes";
-import { dataPaths, migrationsFolder, projectRoot } from "../paths";
+import { projectRoot } from "../paths";
 import { fuzzSeed } from "../testing/fuzz-seed";
+import { PRODUCTION_BUILD_PRESENT, startProductionServer, type ProductionServer } from "../testing/production-server";
 
 // Malformed HTTP against the real server (server/main.ts in production mode, so the API is Next's route handlers
 // from the last `npm run build`; `npm test` builds first): every API route, methods it has and has not, bad and
 // huge bodies, wrong content types, with and without a token. Each answer is a 4xx (never a 5xx, never a hang);
 // an API error is the contract's JSON `{"error": {"code", "message"}}`.
 
-const BUILT = fs.existsSync(path.join(projectRoot(), ".next", "BUILD_ID"));
+const BUILT = PRODUCTION_BUILD_PRESENT;
 const RUNS = 200;
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -115,11 +111,15 @@ const request = (routes: Route[]) =>
 /** `complete` is false when the socket was cut before the answer's end (the server refused a huge upload). */
 type Answer = { status: number; type: string; text: string; complete: boolean };
 
-let child: ChildProcess | undefined;
-let dataDir: string | undefined;
+let server: ProductionServer | undefined;
 let port = 0;
 let token = "";
 const errorLogs: string[] = [];
+
+// Every request goes on the previous one's connection unless the server closed it, as a browser's would: a refused
+// upload must not leave the rest of its body in front of the next request (seed 612205313 hung on one before
+// server/http/http-server.ts closed such connections; server/http/keep-alive.test.ts).
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 /** One request over node:http (fetch refuses methods such as TRACE); the answer's first 64 KiB. */
 function send(method: string, urlPath: string, headers: Record<string, string>, payload: Body): Promise<Answer> {
@@ -140,9 +140,7 @@ function send(method: string, urlPath: string, headers: Record<string, string>, 
         port,
         method,
         path: urlPath,
-        // A connection per request, as a hostile client makes them. With Node's keep-alive agent, seed 612205313
-        // leaves one reused connection unanswered after a 3 MB body was refused on it (see the issue 7 note).
-        agent: false,
+        agent: keepAlive,
         // Node frames a GET's (or DELETE's) body only when told: unframed bytes would be a second, garbage request.
         headers: { ...headers, ...(data ? (sized ? { "Content-Length": String(data.length) } : { "Transfer-Encoding": "chunked" }) : {}) },
       },
@@ -192,48 +190,26 @@ function isApiError(text: string): boolean {
 
 beforeAll(async () => {
   if (!BUILT) return;
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-http-fuzz-"));
-  const db = openDatabase({ file: dataPaths(dataDir).database, migrationsFolder: migrationsFolder() });
-  const accounts = new AccountService({ db });
-  const { user } = await accounts.onboard({ name: "Ada", username: "ada", password: "password-123", locationName: "Home", timeZone: "UTC", unitSystem: "metric" }, null);
-  token = accounts.createToken(user.id, "fuzz").token;
-  db.$client.close();
-  child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: projectRoot(),
-    env: { ...process.env, NODE_ENV: "production", HEARTH_DATA_DIR: dataDir, HEARTH_HOST: "127.0.0.1", HEARTH_HTTP_PORT: "0", HEARTH_MQTT_PORT: "0", HEARTH_MDNS: "false", HEARTH_LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
+  server = await startProductionServer("http-fuzz", (line, stream) => {
+    if (stream === "stderr") {
+      // Next prints unexpected route errors (a 500) to stderr.
+      errorLogs.push(line.slice(0, 2000));
+      return;
+    }
+    try {
+      if (((JSON.parse(line) as { level?: number }).level ?? 0) >= 50) errorLogs.push(line.slice(0, 2000));
+    } catch {
+      // not a log record
+    }
   });
-  const lines = readline.createInterface({ input: child.stdout! });
-  port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the server did not start in 60 s")), 60_000);
-    lines.on("line", (line) => {
-      let record: { level?: number; msg?: string; http?: number };
-      try {
-        record = JSON.parse(line) as typeof record;
-      } catch {
-        return;
-      }
-      if ((record.level ?? 0) >= 50) errorLogs.push(line.slice(0, 2000));
-      if (record.msg === "hearth is running" && record.http) {
-        clearTimeout(timer);
-        resolve(record.http);
-      }
-    });
-    child!.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
-  });
-  // Next prints unexpected route errors (a 500) to stderr.
-  readline.createInterface({ input: child.stderr! }).on("line", (line) => errorLogs.push(line.slice(0, 2000)));
+  ({ port, token } = server);
 }, 90_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child!.once("exit", resolve));
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  keepAlive.destroy();
+  await server?.stop();
 });
+
 
 describe("HTTP fuzzing against the production server", () => {
   it.skipIf(!BUILT)("answers malformed requests on every API route with a 4xx (JSON error), never a 5xx or a hang (skipped without `npm run build`: the API is Next's)", async () => {

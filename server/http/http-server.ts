@@ -2,7 +2,8 @@ import http from "node:http";
 import https from "node:https";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../logger";
-import { PEER_HEADER } from "./peer-address";
+import type { NetworkTrust } from "@/devices/auth/network";
+import { CLIENT_ADDRESS_HEADER, stampClientAddress } from "./peer-address";
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -19,6 +20,8 @@ export interface HttpServerDeps {
   rejectUnclaimedUpgrades: boolean;
   /** With a certificate the web UI, API and WebSockets are served over HTTPS (wss://…/mqtt). */
   tls?: { cert: Buffer; key: Buffer } | undefined;
+  /** Which proxies' X-Forwarded-For is believed when the client's address is stamped on a request. */
+  network: NetworkTrust;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -33,7 +36,7 @@ const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; f
 // Only over HTTPS (RFC 6797 §7.2: a UA ignores it over HTTP); a LAN hub without a certificate must stay reachable.
 const HSTS = "max-age=31536000";
 
-export { PEER_HEADER };
+export { CLIENT_ADDRESS_HEADER };
 
 /** Methods Next's route handlers can serve; it answers others with an empty 400, and TRACE with a 500. */
 const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -93,6 +96,37 @@ function keepApiFormsFromNext(req: http.IncomingMessage, pathname: string): void
   req.headers["content-type"] = "application/octet-stream";
 }
 
+type HeadHeaders = http.OutgoingHttpHeaders | http.OutgoingHttpHeader[];
+
+/**
+ * Whether part of the request's body may still be on the wire. A request without Content-Length or
+ * Transfer-Encoding has none (RFC 9112 §6.3), though it is not yet `complete` while a handler answers synchronously.
+ */
+function bodyStillArriving(req: http.IncomingMessage): boolean {
+  if (req.complete) return false;
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? "0") > 0;
+}
+
+/**
+ * A response whose head goes out before its request's body has arrived whole (a 413 past a body limit, a 401,
+ * a 405, a refused path) says `Connection: close`, and Node closes the socket once it is sent. The rest of the body
+ * is still in front of the client's next request. Node drains a body nobody touched (`req._dump()` when the
+ * response finishes) but not one a handler began to read and dropped: cancelling Next's body stream
+ * (readLimitedText) or leaving `for await (… of req)` early destroys the request without its socket (streams'
+ * `destroyer()` spares a server request's socket), which stays paused on the unread bytes, so the next request on
+ * it got no answer until requestTimeout. Closing also bounds what a refused upload costs; a drain would read it all.
+ * Found by server/faults/http-fuzz.test.ts with a keep-alive agent; server/http/keep-alive.test.ts.
+ */
+class HubResponse extends http.ServerResponse {
+  override writeHead(statusCode: number, statusMessage?: string, headers?: HeadHeaders): this;
+  override writeHead(statusCode: number, headers?: HeadHeaders): this;
+  override writeHead(statusCode: number, ...rest: [(string | HeadHeaders)?, HeadHeaders?]): this {
+    // Every head goes through here: Node's implicit header (the first write or end) calls writeHead too.
+    if (!this.headersSent && bodyStillArriving(this.req)) this.setHeader("Connection", "close");
+    return super.writeHead(statusCode, ...(rest as [string?, HeadHeaders?]));
+  }
+}
+
 /** One node:http server: our WebSocket paths are claimed here, everything else goes to Next. */
 export function createHttpServer(deps: HttpServerDeps): http.Server {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -102,8 +136,8 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
     const pathname = (req.url ?? "/").split("?")[0] ?? "/";
     const route = deps.routes?.[pathname];
     if (route || pathname.startsWith("/api/") || pathname === "/api") res.setHeader("Content-Security-Policy", DATA_CSP);
-    // The peer's address for routes that answer the home network only (webhooks); a client cannot set it.
-    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+    // The client's address for home-network checks (people, webhooks); a client cannot set it.
+    stampClientAddress(req, deps.network);
     if (refuseMalformed(req, res, pathname)) return;
     keepApiFormsFromNext(req, pathname);
     Promise.resolve((route ?? deps.handleRequest)(req, res)).catch((err: unknown) => {
@@ -117,11 +151,14 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
       }
     });
   };
-  const server: http.Server = deps.tls ? https.createServer({ cert: deps.tls.cert, key: deps.tls.key }, onRequest) : http.createServer(onRequest);
+  const server: http.Server = deps.tls
+    ? https.createServer({ cert: deps.tls.cert, key: deps.tls.key, ServerResponse: HubResponse }, onRequest)
+    : http.createServer({ ServerResponse: HubResponse }, onRequest);
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = (req.url ?? "/").split("?")[0] ?? "/";
     const handler = deps.upgrades[pathname];
     if (handler) {
+      stampClientAddress(req, deps.network);
       socket.on("error", (err) => deps.log.debug({ err: err.message, pathname }, "upgrade socket error"));
       handler(req, socket, head);
       return;

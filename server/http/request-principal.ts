@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { clientAddress } from "@/devices/auth/access";
 import type { Principal } from "../hub-api";
+import { clientAddressOf } from "./peer-address";
 
 /** The session cookie's name (app/_lib/session-cookie.ts sets it). */
 const SESSION_COOKIE = "hearth_session";
@@ -13,8 +13,7 @@ export type Authenticate = (credentials: { sessionToken?: string | undefined; be
  * home-network-only person's credentials do nothing from outside here either.
  */
 export function requestPrincipal(req: IncomingMessage, authenticate: Authenticate): Principal | undefined {
-  const forwarded = req.headers["x-forwarded-for"];
-  const address = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded);
+  const address = clientAddressOf(req);
   const header = req.headers.authorization;
   if (header) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];

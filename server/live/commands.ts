@@ -1,4 +1,5 @@
 import { canManage, isLimited } from "@/devices/auth/access";
+import type { AccessScope } from "../auth/access-scope";
 import type { HubApi } from "../hub-api";
 import { newContext } from "../state/context";
 import type { CommandHandler, LiveConnection } from "./connection";
@@ -39,9 +40,9 @@ function fields<T>(conn: LiveConnection, msg: CommandEnvelope, schema: z.ZodType
 const asList = (ids: string | string[] | undefined): string[] => (ids === undefined ? [] : typeof ids === "string" ? ids.split(",").map((s) => s.trim()).filter(Boolean) : ids);
 
 /** HA's get_services shape: `{domain: {service: {name, description, fields}}}`. */
-function serviceDescriptions(api: HubApi): Record<string, Record<string, { name: string; description: string; fields: Record<string, unknown> }>> {
+function serviceDescriptions(api: HubApi, scope: AccessScope): Record<string, Record<string, { name: string; description: string; fields: Record<string, unknown> }>> {
   const out: Record<string, Record<string, { name: string; description: string; fields: Record<string, unknown> }>> = {};
-  for (const { domain, services } of api.services.list()) {
+  for (const { domain, services } of api.services.list(scope)) {
     const described: (typeof out)[string] = {};
     for (const [service, info] of Object.entries(services)) described[service] = { name: info.name, description: "", fields: info.fields };
     out[domain] = described;
@@ -72,7 +73,7 @@ export function createCommands({ api, feed }: CommandDeps): ReadonlyMap<string, 
       conn.result(msg.id, scope.limited ? states.filter((s) => scope.seesEntity(s.entity_id)) : states);
     },
 
-    get_services: (conn, msg) => conn.result(msg.id, serviceDescriptions(api)),
+    get_services: (conn, msg) => conn.result(msg.id, serviceDescriptions(api, api.access(conn.principal.user))),
 
     "auth/current_user": (conn, msg) => {
       const { user } = conn.principal;

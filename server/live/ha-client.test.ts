@@ -87,6 +87,7 @@ async function front(h: TestHub, port: number): Promise<http.Server> {
     },
     upgrades: h.hub.upgrades(),
     rejectUnclaimedUpgrades: true,
+    network: h.hub.network,
   });
   await listenOrThrow(server, port, "127.0.0.1", "HTTP");
   fronts.push(server);

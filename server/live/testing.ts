@@ -18,9 +18,9 @@ export interface RawClient {
   send(message: unknown): void;
 }
 
-/** Opens a socket and queues every frame it receives. */
-export function openRaw(url: string): Promise<RawClient> {
-  const ws = new WebSocket(url);
+/** Opens a socket (with extra request headers, if given) and queues every frame it receives. */
+export function openRaw(url: string, headers?: Record<string, string>): Promise<RawClient> {
+  const ws = new WebSocket(url, headers ? { headers } : undefined);
   const frames: Frame[] = [];
   const flat: Record<string, unknown>[] = [];
   const waiters: Array<() => void> = [];

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { clientAddress } from "@/devices/auth/access";
 import type { EventBus } from "../event-bus";
 import type { HubApi, Principal } from "../hub-api";
+import { clientAddressOf } from "../http/peer-address";
 import type { Logger } from "../logger";
 import { createCommands } from "./commands";
 import { LiveConnection, type CommandHandler } from "./connection";
@@ -22,8 +22,6 @@ export interface WebSocketApiDeps {
   /** How long a connection may stay above that before it is closed (default 5 s). */
   slowGraceMs?: number;
 }
-
-const headerText = (value: string | string[] | undefined): string | null => (Array.isArray(value) ? value.join(",") : (value ?? null));
 
 // HA closes sockets that do not authenticate within 10 seconds; so do we.
 const AUTH_TIMEOUT_MS = 10_000;
@@ -67,7 +65,7 @@ export class WebSocketApi {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const address = clientAddress(req.socket.remoteAddress, headerText(req.headers["x-forwarded-for"]));
+    const address = clientAddressOf(req);
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws, address));
   }
 

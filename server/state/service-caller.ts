@@ -3,7 +3,7 @@ import { PLATFORMS } from "@/devices/components";
 import { isComponent } from "@/devices/components/platform";
 import { haPublishTopic, haQos, haBoolean, pythonStr } from "@/devices/discovery/ha-values";
 import { LIMITED_MESSAGE } from "@/devices/auth/access";
-import type { AccessScope } from "../auth/access-scope";
+import { FULL_ACCESS, type AccessScope } from "../auth/access-scope";
 import { HubError, formatIssues } from "../errors";
 import type { HaState, ServiceCallInput } from "../hub-api";
 import type { MqttBus } from "../mqtt/mqtt-bus";
@@ -82,10 +82,10 @@ export class ServiceCaller {
   async #callLimited(input: ServiceCallInput, scope: AccessScope): Promise<HaState[]> {
     const { domain, service } = input;
     if (domain === "mqtt" || this.#domains.has(domain)) throw new HubError("forbidden", `${domain}.${service}: ${LIMITED_MESSAGE}`);
-    const { targets, fromDevices, rest } = this.#targets(input.data);
+    const { targets, fromDevices, rest } = this.#targets(input.data, scope);
     const ids = targets.includes("all")
       ? this.#deps.states.list().map((s) => s.entity_id).filter((id) => (domain === "homeassistant" || id.startsWith(`${domain}.`)) && scope.seesEntity(id))
-      : [...targets, ...fromDevices.filter((id) => domain === "homeassistant" || id.startsWith(`${domain}.`))];
+      : [...targets, ...fromDevices.filter((id) => (domain === "homeassistant" || id.startsWith(`${domain}.`)) && scope.seesEntity(id))];
     const unseen = ids.find((id) => !scope.seesEntity(id));
     if (unseen !== undefined) throw new HubError("forbidden", `${unseen}: ${LIMITED_MESSAGE}`);
     if (ids.length === 0) throw new HubError("invalid_input", "entity_id is required (a string or a list)");
@@ -126,26 +126,33 @@ export class ServiceCaller {
     return this.#deps.states.callService(domain, service, ids, rest, userId, context);
   }
 
-  /** HA's service list shape (GET /api/services). */
-  list(): Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }> {
+  /**
+   * HA's service list shape (GET /api/services). A limited scope is not shown what it may not call: MQTT
+   * publishing and the hub's own domains (notify's services are the household's phones).
+   */
+  list(scope: AccessScope = FULL_ACCESS): Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }> {
     const out: Array<{ domain: string; services: Record<string, { name: string; fields: Record<string, unknown> }> }> = [];
     const describe = (names: string[]) => Object.fromEntries(names.map((n) => [n, { name: n.replace(/_/g, " "), fields: {} }]));
     for (const [domain, platform] of Object.entries(PLATFORMS)) {
       if (!platform.isEntity) continue;
       out.push({ domain, services: describe(Object.keys(platform.services)) });
     }
-    for (const [domain, provided] of this.#domains) {
+    for (const [domain, provided] of scope.limited ? [] : this.#domains) {
       const entry = out.find((d) => d.domain === domain);
       if (entry) Object.assign(entry.services, describe(provided.services()));
       else out.push({ domain, services: describe(provided.services()) });
     }
     out.push({ domain: "homeassistant", services: describe([...GENERIC]) });
-    out.push({ domain: "mqtt", services: describe(["publish"]) });
+    if (!scope.limited) out.push({ domain: "mqtt", services: describe(["publish"]) });
     return out;
   }
 
-  /** Entity ids from `entity_id`, `device_id`, `area_id` and a `target` block; the other keys are service data. */
-  #targets(data: Record<string, unknown>): { targets: string[]; fromDevices: string[]; rest: Record<string, unknown> } {
+  /**
+   * Entity ids from `entity_id`, `device_id`, `area_id` and a `target` block; the other keys are service data.
+   * For a limited scope a device or room it does not see is refused whether it exists or not, so an answer never
+   * tells a guest what else the home has.
+   */
+  #targets(data: Record<string, unknown>, scope: AccessScope = FULL_ACCESS): { targets: string[]; fromDevices: string[]; rest: Record<string, unknown> } {
     const rest: Record<string, unknown> = { ...data };
     const target = typeof rest.target === "object" && rest.target !== null ? (rest.target as Record<string, unknown>) : {};
     delete rest.target;
@@ -162,6 +169,8 @@ export class ServiceCaller {
     delete rest.device_id;
     delete rest.area_id;
     const fromDevices = new Set<string>();
+    const unseen = scope.limited ? [...deviceIds.filter((id) => !scope.seesDevice(id)), ...areaIds.filter((id) => !scope.seesRoom(id))][0] : undefined;
+    if (unseen !== undefined) throw new HubError("forbidden", `${unseen}: ${LIMITED_MESSAGE}`);
     for (const deviceId of deviceIds) {
       if (!this.#deps.registry.findDevice(deviceId)) throw new HubError("not_found", `unknown device ${deviceId}`);
       for (const e of this.#deps.registry.entitiesOfDevice(deviceId)) if (e.entityId && !entityIds.includes(e.entityId)) fromDevices.add(e.entityId);

@@ -77,6 +77,7 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     upgrades: hub.upgrades(),
     rejectUnclaimedUpgrades: true,
     tls,
+    network: hub.network,
   });
   const httpPort = await listenOrThrow(server, 0, "127.0.0.1", "HTTP");
   return {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { canManage } from "@/devices/auth/access";
-import { requireUser } from "../../_lib/current-user";
+import { currentPrincipal, requireUser } from "../../_lib/current-user";
 import { hub } from "../../_lib/hub";
 import { readHome, statesFor } from "../../_lib/home-snapshot";
 import { LiveStatesProvider } from "../../_lib/use-live-states";
@@ -11,7 +11,10 @@ import { RoomView } from "../../_components/room/room-view";
 export async function generateMetadata({ params }: { params: Promise<{ roomId: string }> }): Promise<Metadata> {
   const { roomId } = await params;
   const id = decodeURIComponent(roomId);
-  const room = (await hub()).rooms.list().find((r) => r.room_id === id);
+  // The name only for someone who may see the room: a title is sent before the page decides to redirect.
+  const api = await hub();
+  const principal = await currentPrincipal(api);
+  const room = principal && api.access(principal.user).seesRoom(id) ? api.rooms.list().find((r) => r.room_id === id) : undefined;
   return { title: room?.name ?? "Room" };
 }
 
