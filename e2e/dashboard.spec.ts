@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type WebSocket } from "@playwright/test";
 import { FakeDevice } from "./fixtures/fake-device";
 import { signIn } from "./fixtures/hub";
 
@@ -76,6 +76,43 @@ test("a state published over MQTT appears on the open page", async ({ page }) =>
   await device.publish("temperature", "23.4");
   await expect(sensor).toContainText("23.4 °C");
   await expect(page.getByRole("list", { name: `${room} summary` })).toContainText("23.4 °C");
+});
+
+test("the live page and the bell share one WebSocket, also across a client-side navigation", async ({ page }, testInfo) => {
+  const key = `${testInfo.project.name}-${Date.now().toString(36)}`;
+  const sockets: WebSocket[] = [];
+  page.on("websocket", (ws) => {
+    if (new URL(ws.url()).pathname === "/api/websocket") sockets.push(ws);
+  });
+  const bell = (n: number) => page.getByRole("banner").getByRole("link", { name: n === 0 ? "Notifications, none active" : `Notifications, ${n} active` });
+  // The bell polls every 20 s without its socket: a count that moves within the 8 s expect timeout came over the socket.
+  const notify = async (id: string) => {
+    const res = await page.request.post("/api/notifications", { data: { title: `Socket check ${id}`, message: "One socket per tab.", notification_id: id } });
+    expect(res.status()).toBe(201);
+  };
+  await signIn(page);
+  const list = await page.request.get("/api/notifications");
+  const before = ((await list.json()) as { dismissed_at: number | null }[]).filter((n) => n.dismissed_at === null).length;
+
+  await page.goto("/");
+  await expect(page.getByText("Live", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(bell(before)).toBeVisible();
+  await notify(`socket-a-${key}`);
+  await expect(bell(before + 1)).toBeVisible();
+  expect(sockets, "the live states and the bell use one WebSocket").toHaveLength(1);
+
+  await page.getByRole("link", { name: room, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: room })).toBeVisible();
+  await expect(page.getByText("Live", { exact: true })).toBeVisible({ timeout: 15_000 });
+  const sensor = page.getByRole("article", { name: device.name("Temperature") });
+  await device.publish("temperature", "22.1");
+  await expect(sensor).toContainText("22.1 °C");
+  await notify(`socket-b-${key}`);
+  await expect(bell(before + 2)).toBeVisible();
+  expect(sockets, "a client-side navigation keeps the tab's WebSocket").toHaveLength(1);
+  expect(sockets[0]?.isClosed()).toBe(false);
+
+  for (const id of [`socket-a-${key}`, `socket-b-${key}`]) expect((await page.request.delete(`/api/notifications/${id}`)).status()).toBe(204);
 });
 
 test("unlocking asks for confirmation first", async ({ page }) => {

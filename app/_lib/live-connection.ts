@@ -1,41 +1,13 @@
-import { Auth, callService as wsCallService, createConnection, ERR_INVALID_AUTH, type Connection } from "home-assistant-js-websocket";
+import { callService as wsCallService } from "home-assistant-js-websocket";
 import type { CompressedState, EntitiesEvent, EntityDiff } from "@/server/live/entity-diff";
 import { callApi } from "../_components/api-client";
 import type { LiveState, LiveStore } from "./live-store";
+import { acquireConnection, type ConnectionLease } from "./shared-connection";
 
 const POLL_MS = 2000;
 const RETRY_WS_MS = 20_000;
 const FIRST_SNAPSHOT_MS = 6000;
 const REGISTRY_EVENTS = ["area_registry_updated", "device_registry_updated", "entity_registry_updated"] as const;
-
-interface TokenAnswer {
-  access_token: string;
-  expires_in: number;
-}
-
-// The browser holds a session cookie, not a token: each (re)connect asks the hub for a short-lived
-// WebSocket token. `expired` is always true so the library fetches a fresh one before every auth,
-// which also covers a hub restart that forgot earlier tokens.
-export class SessionAuth extends Auth {
-  constructor() {
-    super({ hassUrl: window.location.origin, clientId: null, expires: 0, refresh_token: "", access_token: "", expires_in: 0 });
-  }
-
-  override get expired(): boolean {
-    return true;
-  }
-
-  override async refreshAccessToken(): Promise<void> {
-    const res = await callApi<TokenAnswer>("/api/auth/websocket-token", { method: "POST", body: {} });
-    if (!res.ok) {
-      // The library treats ERR_INVALID_AUTH (a number, its protocol) as final; anything else is retried.
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- home-assistant-js-websocket compares the thrown value with its error code
-      if (res.error.status === 401 || res.error.status === 403 || res.error.status === 404) throw ERR_INVALID_AUTH;
-      throw new Error(res.error.message);
-    }
-    this.data = { ...this.data, access_token: res.data.access_token, expires_in: res.data.expires_in, expires: Date.now() + res.data.expires_in * 1000 };
-  }
-}
 
 const isoOf = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
@@ -69,13 +41,14 @@ export interface LiveLink {
 
 /**
  * Keeps `store` current: HA's WebSocket API (subscribe_entities: snapshot then diffs; the library
- * reconnects and resyncs after drops and hub restarts). Until the socket works, polls GET /api/states
- * and tries the socket again now and then. `onRegistryChange` runs when rooms, devices or entities change.
+ * reconnects and resyncs after drops and hub restarts) on the tab's shared connection. Until the socket
+ * works, polls GET /api/states and tries the socket again now and then. `onRegistryChange` runs when rooms,
+ * devices or entities change.
  */
 export function startLiveLink(store: LiveStore, onRegistryChange: () => void): LiveLink {
   let stopped = false;
-  let conn: Connection | undefined;
-  let unsubscribe: (() => Promise<void>) | undefined;
+  // The share of the tab's connection; its listeners and subscriptions leave with it.
+  let lease: ConnectionLease | undefined;
   // The next event with additions is a subscription's whole snapshot: the first one, and the first after
   // each reconnect (the library subscribes again and the hub answers with every entity).
   let resync = true;
@@ -139,10 +112,13 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
   const tryWebSocket = async () => {
     if (stopped) return;
     clearTimeout(retryTimer);
-    let candidate: Connection | undefined;
+    let candidate: ConnectionLease | undefined;
     try {
-      candidate = await createConnection({ auth: new SessionAuth(), setupRetry: 0 });
-      const connection = candidate;
+      candidate = await acquireConnection();
+      if (stopped) throw new Error("stopped");
+      const use = candidate;
+      // Held from here so that stop() ends the subscription at once, even before the snapshot.
+      lease = use;
       resync = true;
       const first = await new Promise<boolean>((resolve, reject) => {
         const timer = setTimeout(() => resolve(false), FIRST_SNAPSHOT_MS);
@@ -150,38 +126,34 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
           clearTimeout(timer);
           resolve(true);
         };
-        connection.subscribeMessage(onEntities, { type: "subscribe_entities" }).then(
-          (unsub) => {
-            unsubscribe = unsub;
-          },
-          (err: unknown) => {
-            clearTimeout(timer);
-            reject(err instanceof Error ? err : new Error("subscribe_entities failed"));
-          },
-        );
+        use.subscribe<EntitiesEvent>({ type: "subscribe_entities" }, onEntities).catch((err: unknown) => {
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error("subscribe_entities failed"));
+        });
       });
       onSnapshot = undefined;
       if (!first || stopped) throw new Error("no entity snapshot");
-      conn = connection;
       stopPolling();
       store.setStatus("live");
-      connection.addEventListener("ready", () => {
+      use.on("ready", () => {
         resync = true;
         store.setStatus("live");
       });
-      connection.addEventListener("disconnected", () => store.setStatus("connecting"));
-      connection.addEventListener("reconnect-error", () => {
-        conn = undefined;
+      use.on("disconnected", () => store.setStatus("connecting"));
+      // The library gave up (the session ended, or the hub forgot it): the shared connection is dropped; poll
+      // (which sends a signed-out person to the login page) and try a new connection later.
+      use.on("reconnect-error", () => {
+        lease = undefined;
+        use.release();
         startPolling();
       });
       for (const event of REGISTRY_EVENTS) {
-        connection.subscribeEvents(onRegistryChange, event).catch(() => undefined);
+        use.subscribe({ type: "subscribe_events", event_type: event }, onRegistryChange).catch(() => undefined);
       }
     } catch {
       onSnapshot = undefined;
-      void unsubscribe?.().catch(() => undefined);
-      unsubscribe = undefined;
-      candidate?.close();
+      if (lease === candidate) lease = undefined;
+      candidate?.release();
       if (stopped) return;
       polling = false;
       startPolling();
@@ -192,6 +164,7 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
 
   return {
     async callService(domain, service, data) {
+      const conn = lease?.connection;
       if (conn?.connected) {
         try {
           await wsCallService(conn, domain, service, data);
@@ -209,8 +182,8 @@ export function startLiveLink(store: LiveStore, onRegistryChange: () => void): L
     stop() {
       stopped = true;
       stopPolling();
-      void unsubscribe?.().catch(() => undefined);
-      conn?.close();
+      lease?.release();
+      lease = undefined;
     },
   };
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { isHubError } from "../errors";
+import { readLimitedBody } from "../http/body-limit";
 import { sendError } from "../http/send-error";
 import type { Logger } from "../logger";
 import type { BackupService } from "./backup-service";
@@ -167,14 +168,9 @@ function sendFile(res: ServerResponse, fileName: string, data: Buffer): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8").trim();
+  const body = await readLimitedBody(req, MAX_BODY);
+  if (body === undefined) return null;
+  const text = body.toString("utf8").trim();
   if (!text) return {};
   try {
     return JSON.parse(text) as unknown;

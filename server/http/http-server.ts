@@ -107,24 +107,35 @@ function bodyStillArriving(req: http.IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? "0") > 0;
 }
 
-/**
- * A response whose head goes out before its request's body has arrived whole (a 413 past a body limit, a 401,
- * a 405, a refused path) says `Connection: close`, and Node closes the socket once it is sent. The rest of the body
- * is still in front of the client's next request. Node drains a body nobody touched (`req._dump()` when the
- * response finishes) but not one a handler began to read and dropped: cancelling Next's body stream
- * (readLimitedText) or leaving `for await (… of req)` early destroys the request without its socket (streams'
- * `destroyer()` spares a server request's socket), which stays paused on the unread bytes, so the next request on
- * it got no answer until requestTimeout. Closing also bounds what a refused upload costs; a drain would read it all.
- * Found by server/faults/http-fuzz.test.ts with a keep-alive agent; server/http/keep-alive.test.ts.
+/*
+ * A request destroyed before its body arrived whole must take its connection with it. Node drains a body nobody
+ * touched (`req._dump()` once the response finishes) and the body readers (body-limit.ts) read a refused body's
+ * rest and drop it, so the refusal reaches an uploading client and the connection stays usable. But a request a
+ * reader destroyed (Next's body stream cancelled, `for await (… of req)` left early, a discard past its bound)
+ * keeps its socket (streams' `destroyer()` spares a server request's socket), which stays paused on the unread
+ * bytes: the next request on it got no answer until requestTimeout (found by server/faults/http-fuzz.test.ts with
+ * a keep-alive agent; server/http/keep-alive.test.ts). So a head sent after that says `Connection: close`, and a
+ * request destroyed after its response ends its socket.
  */
 class HubResponse extends http.ServerResponse {
   override writeHead(statusCode: number, statusMessage?: string, headers?: HeadHeaders): this;
   override writeHead(statusCode: number, headers?: HeadHeaders): this;
   override writeHead(statusCode: number, ...rest: [(string | HeadHeaders)?, HeadHeaders?]): this {
     // Every head goes through here: Node's implicit header (the first write or end) calls writeHead too.
-    if (!this.headersSent && bodyStillArriving(this.req)) this.setHeader("Connection", "close");
+    if (!this.headersSent && this.req.destroyed && bodyStillArriving(this.req)) this.setHeader("Connection", "close");
     return super.writeHead(statusCode, ...(rest as [string?, HeadHeaders?]));
   }
+}
+
+function endSocketOfAbandonedBody(req: http.IncomingMessage, res: http.ServerResponse): void {
+  // Held here: Node detaches the socket from the request once the response is done.
+  const socket = req.socket;
+  req.once("close", () => {
+    if (req.complete || !bodyStillArriving(req) || socket.destroyed) return;
+    const end = () => socket.destroySoon();
+    if (res.writableFinished) end();
+    else res.once("finish", end);
+  });
 }
 
 /** One node:http server: our WebSocket paths are claimed here, everything else goes to Next. */
@@ -138,6 +149,7 @@ export function createHttpServer(deps: HttpServerDeps): http.Server {
     if (route || pathname.startsWith("/api/") || pathname === "/api") res.setHeader("Content-Security-Policy", DATA_CSP);
     // The client's address for home-network checks (people, webhooks); a client cannot set it.
     stampClientAddress(req, deps.network);
+    endSocketOfAbandonedBody(req, res);
     if (refuseMalformed(req, res, pathname)) return;
     keepApiFormsFromNext(req, pathname);
     Promise.resolve((route ?? deps.handleRequest)(req, res)).catch((err: unknown) => {

@@ -1,10 +1,9 @@
-import { createConnection, type Connection } from "home-assistant-js-websocket";
 import type { NotificationView } from "@/server/notifications/notification-views";
-import { SessionAuth } from "../../_lib/live-connection";
+import { acquireConnection, type ConnectionLease } from "../../_lib/shared-connection";
 import { callApi } from "../api-client";
 
 const POLL_MS = 20_000;
-// A client-side navigation unmounts the old page's bell before the new one mounts: keep the socket meanwhile.
+// A client-side navigation unmounts the old page's bell before the new one mounts: keep the subscription meanwhile.
 const LINGER_MS = 5000;
 
 /** What the bell and the inbox render. Replaced (never mutated) on every change. */
@@ -46,14 +45,16 @@ const fromWire = (n: WireNotification): NotificationView => ({
 const newestFirst = (a: NotificationView, b: NotificationView) => b.created_at - a.created_at || (a.notification_id < b.notification_id ? 1 : -1);
 
 /**
- * The page's notifications: HA's persistent_notification/subscribe over /api/websocket (the library reconnects
- * and subscribes again), or GET /api/notifications every 20 s when the socket cannot be had.
+ * The page's notifications: HA's persistent_notification/subscribe on the tab's shared /api/websocket connection
+ * (which reconnects and renews the subscription), or GET /api/notifications every 20 s when the socket cannot be had.
  */
 export class NotificationFeed {
   #items = new Map<string, NotificationView>();
   #snapshot: FeedSnapshot;
   readonly #listeners = new Set<() => void>();
-  #conn: Connection | undefined;
+  #lease: ConnectionLease | undefined;
+  // Counts starts: a connect that outlives its stop (and a later start) must not take over.
+  #run = 0;
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = true;
   #users = 0;
@@ -87,14 +88,14 @@ export class NotificationFeed {
 
   #start(): void {
     this.#stopped = false;
-    void this.#connect();
+    void this.#connect(++this.#run);
   }
 
   #stop(): void {
     this.#stopped = true;
     clearTimeout(this.#pollTimer);
-    this.#conn?.close();
-    this.#conn = undefined;
+    this.#lease?.release();
+    this.#lease = undefined;
   }
 
   /** Marks one (or, without an id, every active one) dismissed at once; the socket's `removed` agrees later. */
@@ -104,27 +105,37 @@ export class NotificationFeed {
     this.#emit();
   }
 
-  async #connect(): Promise<void> {
+  async #connect(run: number): Promise<void> {
+    let lease: ConnectionLease;
     try {
-      const conn = await createConnection({ auth: new SessionAuth(), setupRetry: 0 });
-      if (this.#stopped) {
-        conn.close();
-        return;
-      }
-      this.#conn = conn;
-      await conn.subscribeMessage<WireEvent>((event) => this.#apply(event), { type: "persistent_notification/subscribe" });
-      this.#setMode("live");
-      conn.addEventListener("disconnected", () => this.#setMode("connecting"));
-      conn.addEventListener("ready", () => this.#setMode("live"));
-      conn.addEventListener("reconnect-error", () => {
-        this.#conn = undefined;
-        void this.#poll();
-      });
+      lease = await acquireConnection();
     } catch {
-      this.#conn?.close();
-      this.#conn = undefined;
-      if (!this.#stopped) void this.#poll();
+      if (run === this.#run && !this.#stopped) void this.#poll();
+      return;
     }
+    if (run !== this.#run || this.#stopped) {
+      lease.release();
+      return;
+    }
+    this.#lease = lease;
+    lease.on("disconnected", () => this.#setMode("connecting"));
+    lease.on("ready", () => this.#setMode("live"));
+    lease.on("reconnect-error", () => this.#fallBack(lease));
+    try {
+      await lease.subscribe<WireEvent>({ type: "persistent_notification/subscribe" }, (event) => this.#apply(event));
+    } catch {
+      this.#fallBack(lease);
+      return;
+    }
+    if (this.#lease === lease) this.#setMode("live");
+  }
+
+  /** The socket is gone for good (or refused the subscription): leave the shared connection and poll. */
+  #fallBack(lease: ConnectionLease): void {
+    if (this.#lease !== lease) return;
+    this.#lease = undefined;
+    lease.release();
+    if (!this.#stopped) void this.#poll();
   }
 
   async #poll(): Promise<void> {
