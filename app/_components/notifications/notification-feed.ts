@@ -46,7 +46,7 @@ const newestFirst = (a: NotificationView, b: NotificationView) => b.created_at -
 
 /**
  * The page's notifications: HA's persistent_notification/subscribe on the tab's shared /api/websocket connection
- * (which reconnects and renews the subscription), or GET /api/notifications every 20 s when the socket cannot be had.
+ * (which reconnects and renews the subscription), or GET /api/notifications every 20 s while the socket cannot be had (trying it again each time).
  */
 export class NotificationFeed {
   #items = new Map<string, NotificationView>();
@@ -149,7 +149,9 @@ export class NotificationFeed {
       if (res.ok) this.#replace(res.data);
       this.#setMode("polling");
     }
-    this.#pollTimer = setTimeout(() => void this.#poll(), POLL_MS);
+    // The next round tries the socket first (the tab's, when the live page has it again); failing, it polls.
+    const run = this.#run;
+    this.#pollTimer = setTimeout(() => void this.#connect(run), POLL_MS);
   }
 
   #apply(event: WireEvent): void {
