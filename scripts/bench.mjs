@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { automationsProgress, automationsRows, renderAutomationsDetails, runAutomations } from "./bench/automations.mjs";
 import { connections5kProgress, connections5kRows, renderConnections5kDetails, runConnections5k } from "./bench/connections-5k.mjs";
 import { discoveryProgress, runDiscovery } from "./bench/discovery.mjs";
+import { floodProgress, floodRows, renderFloodDetails, runFlood } from "./bench/flood.mjs";
 import { buildStamp, checkBuild, prepareHarness, SetupError } from "./bench/harness.mjs";
 import { historyProgress, runHistory } from "./bench/history.mjs";
 import { HELP, parseOptions } from "./bench/options.mjs";
@@ -18,7 +19,7 @@ import { renderSoakDetails, runSoak, soakProgress, soakRows } from "./bench/soak
 import { runUi, uiProgress } from "./bench/ui.mjs";
 
 // Scenarios that run the whole hub once per round (no plain-aedes variant), each with its own runner.
-const WHOLE_HUB = { discovery: runDiscovery, ui: runUi, history: runHistory, automations: runAutomations, "connections-5k": runConnections5k, soak: runSoak };
+const WHOLE_HUB = { discovery: runDiscovery, ui: runUi, history: runHistory, automations: runAutomations, "connections-5k": runConnections5k, soak: runSoak, flood: runFlood };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "bench-results");
@@ -85,7 +86,7 @@ function plan(opts) {
 }
 
 function estimateSeconds(runs, opts) {
-  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 200 : 280) + opts.latencyDuration : r.scenario === "automations" ? opts.quietWait + (opts.quick ? 2 * 10 : 2 * 30) + 60 : r.scenario === "connections-5k" ? opts.quietWait + 60 : r.scenario === "soak" ? opts.soakDuration + 60 : opts.warmup + windowSeconds(opts, r.scenario) + 7);
+  const each = (r) => (r.scenario === "idle" ? opts.idleSeconds + 4 : r.scenario === "connections" ? 16 : r.scenario === "discovery" ? opts.warmup + opts.duration + 100 : r.scenario === "ui" ? opts.warmup + opts.latencyDuration + (opts.quick ? 4 : 6) * 8 + 60 : r.scenario === "history" ? (opts.quick ? 200 : 280) + opts.latencyDuration : r.scenario === "automations" ? opts.quietWait + (opts.quick ? 2 * 10 : 2 * 30) + 60 : r.scenario === "connections-5k" ? opts.quietWait + 60 : r.scenario === "soak" ? opts.soakDuration + 60 : r.scenario === "flood" ? 3 * (opts.quietWait / 2 + (opts.quick ? 10 : 20) + 30) : opts.warmup + windowSeconds(opts, r.scenario) + 7);
   // discovery: one preload (10,000 retained configs over MQTT) per bench run
   return runs.reduce((sum, r) => sum + each(r), runs.some((r) => r.scenario === "discovery") ? 45 : 0);
 }
@@ -103,6 +104,7 @@ function progressLine(done, total) {
       : r.scenario === "automations" ? automationsProgress(r)
       : r.scenario === "connections-5k" ? connections5kProgress(r)
       : r.scenario === "soak" ? soakProgress(r)
+      : r.scenario === "flood" ? `${r.variant}: ${floodProgress(r)}`
       : `${f("delivered_per_s")} msg/s, loss ${f("loss_pct")} %`;
     const cpu = r.scenario === "idle" || r.scenario === "soak" || (WHOLE_HUB[r.scenario] && r.scenario !== "connections-5k") ? "" : ` cpu gen/broker/other ${f("cpu_gen_pct")}/${f("cpu_broker_pct")}/${f("cpu_other_pct")} ${r.bound ?? ""}`;
     const tail = `${r.noisy ? " NOISY" : ""}${r.ok === false ? ` ERROR ${(r.errors ?? []).join("; ")}` : ""}`;
@@ -160,7 +162,7 @@ async function main() {
   env.build_changed = buildStamp(root) !== stamp;
   const elapsedS = (Date.now() - t0) / 1000;
   const chosen = chooseRuns(attempts);
-  const rows = [...summarize(chosen, opts.scenarios), ...automationsRows(chosen), ...connections5kRows(chosen), ...soakRows(chosen)];
+  const rows = [...summarize(chosen, opts.scenarios), ...automationsRows(chosen), ...connections5kRows(chosen), ...soakRows(chosen), ...floodRows(chosen)];
   const rendered = renderMarkdown({ env, opts, rows, chosen, attempts, elapsedS });
   const { failed } = rendered;
   // These sections go before the Flags, as report.mjs places the other scenarios' sections.
@@ -168,6 +170,7 @@ async function main() {
     renderAutomationsDetails(chosen.filter((r) => r.scenario === "automations")),
     renderConnections5kDetails(chosen.filter((r) => r.scenario === "connections-5k")),
     renderSoakDetails(chosen.filter((r) => r.scenario === "soak")),
+    renderFloodDetails(chosen.filter((r) => r.scenario === "flood")),
   ].filter(Boolean);
   const markdown = sections.length > 0 ? rendered.markdown.replace("\n## Flags\n", `\n${sections.join("\n\n")}\n\n## Flags\n`) : rendered.markdown;
   const base = outputPath(env.date.slice(0, 10));

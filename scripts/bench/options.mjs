@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui", "history", "automations", "connections-5k", "soak"];
+export const SCENARIOS = ["idle", "fanin-q0", "fanin-q1", "fanout-q0", "latency", "connections", "discovery", "ui", "history", "automations", "connections-5k", "soak", "flood"];
 
 export const HELP = `usage: npm run bench -- [options]
 
@@ -65,6 +65,13 @@ preload, --import scripts/bench/soak-eld.mjs) and GET /api/health latency every 
 verdict (RSS "no growth" when its slope is at most 1 MiB/min). One round whatever --rounds says. Samples go into the
 JSON. Run only it:
 npm run bench -- --scenarios soak --duration 60 (scripts/bench/soak*).
+
+flood: 20 publishers flooding QoS 0 as fast as TCP takes them, a subscriber that reads everything, a slow one (2,000
+msg/s; BENCH_FLOOD_SLOW_RATE) and an unrelated client sending itself a message every 100 ms, each in its own process,
+against the shipped hub, the plain aedes and Debian's mosquitto (when installed): offered and delivered msg/s, messages
+dropped per subscriber, broker RSS before/peak/after, round trips of the unrelated client, GET /api/health (hub), and
+whether the broker still serves once the subscribers have gone. 10 s window (--quick), else 20 s, per broker; ~2-3 min.
+Run only it: npm run bench -- --scenarios flood --quick (scripts/bench/flood*).
 
 Default: ~50-55 min (soak 11 of them) on a 2-core box (ui ~5 of them, history ~13). Loopback only, free ports picked at run time.`;
 

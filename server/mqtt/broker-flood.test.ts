@@ -1,11 +1,12 @@
 import net from "node:net";
-import { Aedes, type AedesPublishPacket } from "aedes";
+import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import type { IClientOptions, MqttClient } from "mqtt";
 import mqttPacket from "mqtt-packet";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestHub, type TestHub } from "../testing/test-hub";
+import { createLogger } from "../logger";
 import { CUTOFF_BYTES, DRAIN_TIMEOUT_MS } from "./broker-limits";
-import { boundDeliveryRecursion } from "./flow-control";
+import { SlowConsumerGuard, boundDeliveryRecursion, packetBytes } from "./flow-control";
 import type { MqttMessage } from "./mqtt-bus";
 import { connectClient, waitFor } from "../testing/mqtt-test-client";
 
@@ -22,8 +23,8 @@ afterEach(async () => {
 const connect = (url: string, opts: IClientOptions = {}): Promise<MqttClient> => connectClient(clients, url, opts);
 
 
-/** A raw MQTT publisher: CONNECT, then QoS 0 PUBLISHes written as fast as TCP takes them. */
-async function rawPublisher(port: number, clientId: string): Promise<net.Socket> {
+/** A raw MQTT 3.1.1 connection, CONNACKed: a publisher writes PUBLISHes to it as fast as TCP takes them. */
+async function rawClient(port: number, clientId: string): Promise<net.Socket> {
   const socket = net.connect(port, "127.0.0.1");
   sockets.push(socket);
   socket.on("error", () => undefined);
@@ -76,7 +77,104 @@ describe("mqemitter recursion", () => {
   });
 });
 
+const publish = (topic: string, payload: Buffer | string, qos: 0 | 1 = 0): AedesPublishPacket =>
+  ({ cmd: "publish", topic, payload, qos, messageId: qos ? 1 : undefined, retain: false, dup: false }) as unknown as AedesPublishPacket;
+
+describe("SlowConsumerGuard", () => {
+  it("counts a PUBLISH at no more than its size on the wire, exactly at QoS 0", () => {
+    // Across the remaining length's 1-, 2- and 3-byte encodings. Counting more than aedes writes leaves a residue
+    // per message that the guard takes for unsent bytes (see packetBytes).
+    for (const topicLength of [1, 26, 200]) {
+      for (const payloadLength of [0, 65, 95, 96, 124, 125, 126, 127, 128, 16_000, 16_380, 16_381, 16_382, 20_000, 2_100_000]) {
+        const topic = "t".repeat(topicLength);
+        const payload = Buffer.alloc(payloadLength, 120);
+        expect(packetBytes(publish(topic, payload))).toBe(mqttPacket.generate(publish(topic, payload)).length);
+        expect(packetBytes(publish(topic, payload, 1))).toBeLessThanOrEqual(mqttPacket.generate(publish(topic, payload, 1)).length);
+      }
+    }
+    expect(packetBytes(publish("tëmp/°C", "21 °C"))).toBeLessThanOrEqual(mqttPacket.generate(publish("tëmp/°C", "21 °C")).length);
+  });
+
+  it("lets a client's unsent bytes reach its buffer, drops QoS 0 past it, and logs the drops once per interval with their count", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger("info", { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+    const bufferBytes = 64 * 1024;
+    const guard = new SlowConsumerGuard(log, { maxWaitingWrites: 64, cutoffBytes: CUTOFF_BYTES, stallMs: 60_000, bufferBytes, dropLogIntervalMs: 200 });
+    // A real socket pair whose reading end never reads: the broker's side backs up once the kernel's buffers are full.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const accepted = new Promise<net.Socket>((resolve) => server.once("connection", resolve));
+      const reader = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+      sockets.push(reader);
+      reader.pause();
+      const conn = await accepted;
+      sockets.push(conn);
+      const client = { id: "paused-reader", conn } as unknown as Client;
+      const packet = publish("flood/dev/state", Buffer.alloc(1000, 120));
+      const wire = mqttPacket.generate(packet);
+      // Forward and write as aedes does (it writes a turn later; the guard counts what it forwarded meanwhile).
+      let forwarded = 0;
+      for (let i = 0; i < 100_000 && guard.dropped < 1000; i++) {
+        if (!guard.forward(client, packet)) continue;
+        forwarded++;
+        conn.write(wire);
+      }
+      expect(guard.dropped).toBe(1000);
+      expect(conn.writableHighWaterMark).toBe(bufferBytes);
+      // The broker's side held its buffer's worth and no more than one message beyond it.
+      expect(conn.writableLength).toBeGreaterThanOrEqual(bufferBytes);
+      expect(guard.peakQueuedBytes).toBeLessThan(bufferBytes + wire.length);
+      expect(forwarded).toBeGreaterThan(bufferBytes / wire.length);
+      // 1000 drops, two log lines: the first drop at once, the other 999 when the interval is over.
+      await waitFor(() => lines.length >= 2, 5000, "the second drop log line");
+      const drops = lines.filter((l) => String(l.msg).includes("dropped QoS 0"));
+      expect(drops.map((l) => [l.clientId, l.dropped])).toEqual([
+        ["paused-reader", 1],
+        ["paused-reader", 999],
+      ]);
+      expect(guard.cut).toBe(0);
+    } finally {
+      for (const socket of sockets.splice(0)) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe("embedded broker under a QoS 0 flood", () => {
+  it("keeps delivering every QoS 0 message to a subscriber that reads them all, however many there are", { timeout: 90_000 }, async () => {
+    const t = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" });
+    hubs.push(t);
+    // A raw subscriber that parses everything it reads at once: it never holds the broker's socket back.
+    const sub = await rawClient(t.mqttPort, "steady-sub");
+    let received = 0;
+    const parser = mqttPacket.parser();
+    parser.on("packet", (p) => {
+      if (p.cmd === "publish") received++;
+    });
+    sub.on("data", (chunk: Buffer) => parser.parse(chunk));
+    sub.write(mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic: "flood/#", qos: 0 }] }));
+    await waitFor(() => t.broker.clients().length === 1 && sub.bytesRead > 4, 5000, "the SUBACK");
+    const publisher = await rawClient(t.mqttPort, "steady-pub");
+    // Closed loop: the next batch goes only once the subscriber has the last one, so nothing ever waits in the
+    // broker for it and a drop can only be the broker's mistake. 20,000 messages of 95 bytes: the guard once
+    // counted 99 bytes for each and took the 4 bytes it overcounted per message for unsent data, so after
+    // 4,096 messages (16 KiB, the socket's high-water mark) it dropped everything for a subscriber that kept up.
+    const payload = Buffer.from('{"d":"0000","s":"0000000000","t":"0000000000000000000","on":true}');
+    const packet = mqttPacket.generate({ cmd: "publish", topic: "flood/room00/dev0000/state", payload, qos: 0, retain: false, dup: false });
+    expect(packet.length).toBe(95);
+    const BATCH = 250;
+    const N = 20_000;
+    for (let sent = 0; sent < N; sent += BATCH) {
+      publisher.write(Buffer.concat(Array.from({ length: BATCH }, () => packet)));
+      await waitFor(() => received === sent + BATCH, 5000, `messages ${sent}..${sent + BATCH - 1} at the subscriber`);
+    }
+    expect(received).toBe(N);
+    const stats = await nextStats(t);
+    expect(stats.droppedMessages ?? 0).toBe(0);
+    expect(t.broker.clients().some((c) => c.clientId === "steady-sub")).toBe(true);
+  });
+
   it("cuts off a subscriber that stopped reading, keeps serving everyone else and bounds its memory", { timeout: 90_000 }, async () => {
     const t = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" });
     hubs.push(t);
@@ -95,7 +193,7 @@ describe("embedded broker under a QoS 0 flood", () => {
     // 1 KiB payloads, at most 100,000 of them (100 MiB) and at most 20 s: more than the slow client's buffers hold.
     const payload = Buffer.alloc(1024, 120);
     const packets = Array.from({ length: 16 }, (_, i) => mqttPacket.generate({ cmd: "publish", topic: `flood/dev${i}/state`, payload, qos: 0, retain: false, dup: false }));
-    const publisher = await rawPublisher(t.mqttPort, "flooder");
+    const publisher = await rawClient(t.mqttPort, "flooder");
     const progress = { sent: 0 };
     const flooding = flood(publisher, 100_000, Date.now() + 20_000, (i) => packets[i % packets.length]!, progress);
 
@@ -138,7 +236,7 @@ describe("embedded broker under a QoS 0 flood", () => {
       while (performance.now() < until);
       seen.push(m);
     });
-    const publisher = await rawPublisher(t.mqttPort, "lag-flooder");
+    const publisher = await rawClient(t.mqttPort, "lag-flooder");
     const N = 120_000;
     const live = (i: number) => mqttPacket.generate({ cmd: "publish", topic: "lag/dev/state", payload: Buffer.from(`{"seq":${i}}`), qos: 0, retain: false, dup: false });
     const retained = mqttPacket.generate({ cmd: "publish", topic: "lag/dev/config", payload: Buffer.from("kept"), qos: 0, retain: true, dup: false });

@@ -23,11 +23,21 @@ export const DEFAULT_MAX_CONNECTIONS_PER_USER = 1000;
 
 /*
  * A client's queue for QoS 0 is its socket's: the kernel's send buffer (Linux grows it up to tcp_wmem's
- * maximum, megabytes) plus Node's write buffer up to its high-water mark (16 KiB); past that, QoS 0 messages
- * for it are dropped (flow-control.ts). net.Server's highWaterMark option would raise the write buffer, but it
- * raises the read side's too, and aedes parses and dispatches a whole read at once, so it stays at Node's.
+ * maximum, megabytes) plus the broker's write buffer for it, up to CLIENT_BUFFER_BYTES; past that, live QoS 0
+ * messages for it are dropped (flow-control.ts).
  */
-/** Unsent bytes past which a client is cut off at once (several large messages past the buffer above). */
+/**
+ * Unsent bytes the broker holds for one client before it drops live QoS 0 messages for it; also its socket's
+ * write high-water mark (flow-control.ts raises Node's 16 KiB, so writes below it do not wait for `drain`).
+ * Node's 16 KiB counted a single burst (one 64 KiB read from a publisher, forwarded in one turn and written in
+ * the next) as a backlog: a subscriber that read everything lost a third of a 250-message burst. 256 KiB holds
+ * a few such bursts, about Mosquitto's max_queued_messages of 1000 at a state message's ~100 bytes, and bounds
+ * a wildcard subscriber's cost in a flood (1,000 of them at most 256 MiB, before the kernel's share).
+ */
+export const CLIENT_BUFFER_BYTES = 256 * 1024;
+/** A client that keeps losing QoS 0 messages is logged at most once per this, with the count since. */
+export const DROP_LOG_INTERVAL_MS = 10_000;
+/** Unsent bytes past which a client is cut off at once (QoS 1/2 or large messages far past the buffer above). */
 export const CUTOFF_BYTES = 4 * 1024 * 1024;
 /** QoS 1/2 messages a backed-up client may have waiting for its socket before it is cut off. */
 export const MAX_WAITING_WRITES = 64;
