@@ -8,6 +8,8 @@ import { Level } from "level";
 import { dumpOpenStore } from "../backup/broker-store";
 import type { MqttClientInfo } from "../event-bus";
 import { HubError } from "../errors";
+import { keepEmitOrder } from "./emit-order";
+import { boundReadBatches } from "./read-batches";
 import type { Logger } from "../logger";
 import { listenOrThrow } from "../net/listen";
 import { type BrokerAcl, DENIED_TOPIC, aclHooks } from "./broker-acl";
@@ -171,6 +173,7 @@ export class EmbeddedBroker implements MqttBus {
       },
     });
     boundDeliveryRecursion(aedes);
+    keepEmitOrder(aedes);
     this.#aedes = aedes;
 
     aedes.on("client", (client) => this.#onClient(client));
@@ -218,6 +221,7 @@ export class EmbeddedBroker implements MqttBus {
     }
     this.#connections.set(stream, { address, transport });
     const client = aedes.handle(stream);
+    boundReadBatches(client);
     limitPacketSize(client, this.#deps.limits.maxPacketBytes, (cmd, bytes) => {
       this.#refusedPackets++;
       this.#log.warn(

@@ -175,6 +175,8 @@ interface ClientFlow {
   pending: number;
   /** Unsent bytes past which this client is backed up: its stream's write high-water mark. */
   limit: number;
+  /** The largest message forwarded to it: its allowance and cut-off are this much higher. */
+  largest: number;
   /** A backlog episode: since when, QoS 1/2 messages waiting for drain, QoS 0 messages dropped. */
   backlog: { since: number; waiting: number; dropped: number } | undefined;
   /** QoS 0 messages dropped for this client and not logged yet, and when that was last logged. */
@@ -251,15 +253,23 @@ export class SlowConsumerGuard {
     const conn = client.conn as Conn;
     if (conn.destroyed) return null;
     const flow = this.#flow(client, conn);
+    const size = packetBytes(packet);
+    if (size > flow.largest) {
+      // A client sent large messages (Zigbee2MQTT's bridge/devices passes 1 MiB) may hold one of them unsent on
+      // top of its allowance: the messages right behind it are not a backlog, and one of 5 MiB is no reason to
+      // cut it off.
+      flow.largest = size;
+      flow.limit = raiseWriteBuffer(conn, this.#limits.bufferBytes + size);
+    }
     const queued = queuedBytes(conn, flow);
     if (queued > this.#peakQueuedBytes) this.#peakQueuedBytes = queued;
-    if (queued >= this.#limits.cutoffBytes) {
+    if (queued >= this.#limits.cutoffBytes + flow.largest) {
       this.#cutOff(client, flow, `${queued} bytes unsent`);
       return null;
     }
     if (!conn.writableNeedDrain && queued < flow.limit) {
       if (flow.backlog) flow.backlog = undefined;
-      flow.pending += packetBytes(packet);
+      flow.pending += size;
       return packet;
     }
     const backlog = this.#backlog(client, conn, flow);
@@ -279,7 +289,7 @@ export class SlowConsumerGuard {
       return null;
     }
     backlog.waiting++;
-    flow.pending += packetBytes(packet);
+    flow.pending += size;
     return packet;
   }
 
@@ -287,7 +297,7 @@ export class SlowConsumerGuard {
     let flow = this.#flows.get(client);
     if (!flow) {
       const limit = raiseWriteBuffer(conn, this.#limits.bufferBytes);
-      flow = { pending: 0, limit, backlog: undefined, unlogged: 0, loggedAt: 0, logTimer: undefined };
+      flow = { pending: 0, limit, largest: 0, backlog: undefined, unlogged: 0, loggedAt: 0, logTimer: undefined };
       countWrites(conn, flow);
       this.#flows.set(client, flow);
     }
