@@ -19,7 +19,7 @@ afterEach(async () => {
 const publish = (topic: string, payload: string, retain: boolean) => mqttPacket.generate({ cmd: "publish", topic, payload, qos: 0, dup: false, retain });
 
 /** A hub, a live subscriber to `#` recording topic=payload, and a raw device connection (CONNACKed). */
-async function setup(): Promise<{ got: string[]; device: net.Socket }> {
+async function setup(): Promise<{ t: TestHub; got: string[]; device: net.Socket }> {
   const t = await startTestHub({ HEARTH_MQTT_ANONYMOUS: "true" });
   hubs.push(t);
   const sub = await connectClient(clients, t.mqttUrl, { clientId: "node-red" });
@@ -32,7 +32,7 @@ async function setup(): Promise<{ got: string[]; device: net.Socket }> {
   await new Promise<void>((resolve) => device.once("connect", () => resolve()));
   device.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: "tasmota_plug", keepalive: 60 }));
   await new Promise<void>((resolve) => device.once("data", () => resolve())); // CONNACK
-  return { got, device };
+  return { t, got, device };
 }
 
 describe("retained messages among a burst", () => {
@@ -50,5 +50,17 @@ describe("retained messages among a burst", () => {
     await waitFor(() => got.includes("tasmota/tele/plug/LWT=Online"), 5000, "the LWT");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(got.filter((m) => m.startsWith("tasmota/stat/plug/POWER")).at(-1)).toBe("tasmota/stat/plug/POWER=ON");
+  });
+
+  it("leaves the hub's own state on the newest value too (its subscribers see every message aedes emits)", async () => {
+    const { t, device } = await setup();
+    const config = { name: null, uniq_id: "plug_power", stat_t: "tasmota/stat/plug/POWER", cmd_t: "tasmota/cmnd/plug/POWER", dev: { ids: ["plug"], name: "Plug" } };
+    device.write(publish("homeassistant/switch/plug/config", JSON.stringify(config), true));
+    const find = () => t.hub.api.states.list().find((x) => x.entity_id.startsWith("switch."));
+    await waitFor(() => find() !== undefined, 5000, "the plug's entity");
+    device.write(Buffer.concat([publish("tasmota/stat/plug/POWER", "OFF", true), publish("tasmota/stat/plug/POWER", "ON", false), publish("tasmota/tele/plug/LWT", "Online", true)]));
+    await waitFor(() => find()?.state === "on", 5000, "the plug on").catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(find()?.state).toBe("on");
   });
 });

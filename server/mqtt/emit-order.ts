@@ -26,8 +26,10 @@ interface EmittedPacket {
  * lost it; only the retained store had it, for the next SUBSCRIBE.
  *
  * So a QoS 0 message that reaches the emitter behind a higher number is numbered again there, and is delivered.
- * Not when a newer message on the same topic went first: then it is stale, and dropping it leaves subscribers
- * with the newer value, as before. QoS 1/2 numbers are keys in the sessions' stored queues and stay as they are.
+ * Not when a newer message on the same topic went first: then it is stale, and it goes to nobody (clients dropped
+ * it already; the hub's own subscribers, which aedes does not dedupe, would have ended on the older value). The
+ * retained store keeps it, as the last retained message of its topic. QoS 1/2 numbers are keys in the sessions'
+ * stored queues and stay as they are.
  */
 export function keepEmitOrder(aedes: Aedes): void {
   const broker = aedes as unknown as BrokerInternals;
@@ -42,7 +44,14 @@ export function keepEmitOrder(aedes: Aedes): void {
     const counter = packet.brokerCounter;
     if (packet.brokerId === broker.id && typeof counter === "number") {
       const topicLast = lastByTopic.get(packet.topic) ?? 0;
-      if (counter < highest && packet.qos === 0 && topicLast < counter) packet.brokerCounter = ++broker.counter;
+      if (counter < highest && packet.qos === 0) {
+        // A newer message on its topic went first: this one is stale for every subscriber, the hub's own too.
+        if (topicLast > counter) {
+          if (callback) queueMicrotask(callback);
+          return mq;
+        }
+        packet.brokerCounter = ++broker.counter;
+      }
       const now = packet.brokerCounter!;
       if (now > highest) highest = now;
       // Most recent last, so the oldest goes first when the map is full.
