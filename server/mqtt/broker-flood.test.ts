@@ -8,7 +8,7 @@ import { createLogger } from "../logger";
 import { CUTOFF_BYTES, DRAIN_TIMEOUT_MS } from "./broker-limits";
 import { SlowConsumerGuard, boundDeliveryRecursion, packetBytes } from "./flow-control";
 import type { MqttMessage } from "./mqtt-bus";
-import { connectClient, waitFor } from "../testing/mqtt-test-client";
+import { connectClient, rawMqttClient, waitFor } from "../testing/mqtt-test-client";
 
 const hubs: TestHub[] = [];
 const clients: MqttClient[] = [];
@@ -21,18 +21,24 @@ afterEach(async () => {
 });
 
 const connect = (url: string, opts: IClientOptions = {}): Promise<MqttClient> => connectClient(clients, url, opts);
+const rawClient = (port: number, clientId: string) => rawMqttClient(sockets, port, clientId);
 
-
-/** A raw MQTT 3.1.1 connection, CONNACKed: a publisher writes PUBLISHes to it as fast as TCP takes them. */
-async function rawClient(port: number, clientId: string): Promise<net.Socket> {
-  const socket = net.connect(port, "127.0.0.1");
-  sockets.push(socket);
-  socket.on("error", () => undefined);
-  await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-  socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId, keepalive: 60 }));
-  await new Promise<void>((resolve) => socket.once("data", () => resolve())); // CONNACK
-  return socket;
+/**
+ * A real loopback socket pair whose reading end never reads: `conn` (the broker's side) backs up once the kernel's
+ * buffers are full. Both ends go to `sockets`; close `server` after destroying them.
+ */
+async function unreadSocketPair(): Promise<{ server: net.Server; conn: net.Socket }> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const accepted = new Promise<net.Socket>((resolve) => server.once("connection", resolve));
+  const reader = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+  sockets.push(reader);
+  reader.pause();
+  const conn = await accepted;
+  sockets.push(conn);
+  return { server, conn };
 }
+
 
 /** Writes `count` packets built by `make(i)`, waiting for `drain`; stops early at `deadline`. Resolves how many went. */
 async function flood(socket: net.Socket, count: number, deadline: number, make: (i: number) => Buffer, progress = { sent: 0 }): Promise<number> {
@@ -98,15 +104,8 @@ describe("SlowConsumerGuard", () => {
   it("does not count one large message as a backlog: the ones right behind it go, and nobody is cut off for it", async () => {
     const log = createLogger("silent");
     const guard = new SlowConsumerGuard(log, { maxWaitingWrites: 64, cutoffBytes: CUTOFF_BYTES, stallMs: 60_000, bufferBytes: 64 * 1024 });
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { server, conn } = await unreadSocketPair();
     try {
-      const accepted = new Promise<net.Socket>((resolve) => server.once("connection", resolve));
-      const reader = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
-      sockets.push(reader);
-      reader.pause();
-      const conn = await accepted;
-      sockets.push(conn);
       const client = { id: "bridge-subscriber", conn } as unknown as Client;
       // Zigbee2MQTT's bridge/devices of a large network, past the 4 MiB cut-off by itself, then its next messages.
       const big = publish("zigbee2mqtt/bridge/devices", Buffer.alloc(CUTOFF_BYTES + 1024 * 1024, 120));
@@ -129,16 +128,8 @@ describe("SlowConsumerGuard", () => {
     const log = createLogger("info", { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
     const bufferBytes = 64 * 1024;
     const guard = new SlowConsumerGuard(log, { maxWaitingWrites: 64, cutoffBytes: CUTOFF_BYTES, stallMs: 60_000, bufferBytes, dropLogIntervalMs: 200 });
-    // A real socket pair whose reading end never reads: the broker's side backs up once the kernel's buffers are full.
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { server, conn } = await unreadSocketPair();
     try {
-      const accepted = new Promise<net.Socket>((resolve) => server.once("connection", resolve));
-      const reader = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
-      sockets.push(reader);
-      reader.pause();
-      const conn = await accepted;
-      sockets.push(conn);
       const client = { id: "paused-reader", conn } as unknown as Client;
       const packet = publish("flood/dev/state", Buffer.alloc(1000, 120));
       const wire = mqttPacket.generate(packet);

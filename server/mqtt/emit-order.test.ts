@@ -1,10 +1,9 @@
 // A retained message and the ones right behind it from the same client reach live subscribers: aedes emits a
 // retained message only after storing it, and its dedupe took it for a duplicate once a later one went first.
-import net from "node:net";
+import type net from "node:net";
 import type { MqttClient } from "mqtt";
-import mqttPacket from "mqtt-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectClient, waitFor } from "../testing/mqtt-test-client";
+import { connectClient, publishPacket, rawMqttClient, waitFor } from "../testing/mqtt-test-client";
 import { startTestHub, type TestHub } from "../testing/test-hub";
 
 const hubs: TestHub[] = [];
@@ -16,7 +15,7 @@ afterEach(async () => {
   for (const h of hubs.splice(0)) await h.stop();
 });
 
-const publish = (topic: string, payload: string, retain: boolean) => mqttPacket.generate({ cmd: "publish", topic, payload, qos: 0, dup: false, retain });
+const publish = publishPacket;
 
 /** A hub, a live subscriber to `#` recording topic=payload, and a raw device connection (CONNACKed). */
 async function setup(): Promise<{ t: TestHub; got: string[]; device: net.Socket }> {
@@ -26,12 +25,7 @@ async function setup(): Promise<{ t: TestHub; got: string[]; device: net.Socket 
   const got: string[] = [];
   sub.on("message", (topic, payload) => got.push(`${topic}=${payload.toString()}`));
   await sub.subscribeAsync("tasmota/#");
-  const device = net.connect(t.mqttPort, "127.0.0.1");
-  sockets.push(device);
-  device.on("error", () => undefined);
-  await new Promise<void>((resolve) => device.once("connect", () => resolve()));
-  device.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: "tasmota_plug", keepalive: 60 }));
-  await new Promise<void>((resolve) => device.once("data", () => resolve())); // CONNACK
+  const device = await rawMqttClient(sockets, t.mqttPort, "tasmota_plug");
   return { t, got, device };
 }
 

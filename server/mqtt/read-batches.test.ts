@@ -3,10 +3,9 @@
 import net from "node:net";
 import { Aedes } from "aedes";
 import type { MqttClient } from "mqtt";
-import mqttPacket from "mqtt-packet";
 import { afterEach, describe, expect, it } from "vitest";
 import { listenOrThrow } from "../net/listen";
-import { connectClient, waitFor } from "../testing/mqtt-test-client";
+import { connectClient, publishPacket, rawMqttClient, waitFor } from "../testing/mqtt-test-client";
 import { startTestHub, type TestHub } from "../testing/test-hub";
 import { READ_BATCH_BYTES, boundReadBatches } from "./read-batches";
 
@@ -19,18 +18,8 @@ afterEach(async () => {
   for (const h of hubs.splice(0)) await h.stop();
 });
 
-/** A raw MQTT 3.1.1 connection, CONNACKed, for writing many packets in one go. */
-async function rawClient(port: number, clientId: string): Promise<net.Socket> {
-  const socket = net.connect(port, "127.0.0.1");
-  sockets.push(socket);
-  socket.on("error", () => undefined);
-  await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-  socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId, keepalive: 60 }));
-  await new Promise<void>((resolve) => socket.once("data", () => resolve())); // CONNACK
-  return socket;
-}
-
-const publish = (topic: string, payload: Buffer | string, retain = false) => mqttPacket.generate({ cmd: "publish", topic, payload, qos: 0, dup: false, retain });
+const publish = publishPacket;
+const rawClient = (port: number, clientId: string) => rawMqttClient(sockets, port, clientId);
 
 describe("bounded read batches", () => {
   it("reads at most a batch at a time and parses every byte, in order", async () => {
